@@ -1,0 +1,66 @@
+"""Generate docs/configuration.md (from Settings) and docs/cli.md (from --help).
+
+Run by `make docs`; tests/test_docs.py fails when either is out of date.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+
+ROOT = Path(__file__).parents[1]
+
+
+def configuration() -> str:
+    from luodi.config import Settings
+
+    lines = [
+        "# Configuration",
+        "",
+        "Every setting is an environment variable with the prefix `LUODI_`, or a key of the same",
+        "name (lower case, without the prefix) in `luodi.toml` in the working directory (another",
+        "file: `LUODI_CONFIG=path`). The environment wins over the file.",
+        "",
+        "| variable | default | description |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = "(computed)" if field.default_factory else repr(field.default)
+        if name == "secret_key":
+            default = "(generated per installation)"
+        lines.append(f"| `LUODI_{name.upper()}` | `{default}` | {field.description} |")
+    return "\n".join(lines) + "\n"
+
+
+def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+    found = [(path, command)]
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            found += _walk(command.commands[name], [*path, name])
+    return found
+
+
+def cli_reference() -> str:
+    from luodi.cli.main import app
+
+    root = typer.main.get_command(app)
+    lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", ""]
+    for path, command in _walk(root, ["luodi"]):
+        with click.Context(command, info_name=" ".join(path), terminal_width=100) as ctx:
+            text = command.get_help(ctx)
+        lines += [f"## `{' '.join(path)}`", "", "```", text.rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    outputs = {ROOT / "docs" / "configuration.md": configuration(), ROOT / "docs" / "cli.md": cli_reference()}
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

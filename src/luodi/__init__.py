@@ -1,0 +1,3 @@
+"""luodi (落地): make meeting decisions land."""
+
+__version__ = "0.1.0"

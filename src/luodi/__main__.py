@@ -1,0 +1,3 @@
+from luodi.cli.main import run
+
+run()

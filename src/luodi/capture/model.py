@@ -1,0 +1,127 @@
+"""Plain data read from an action list (CAP-1, CAP-2): what importers hand to the services.
+
+No SQLAlchemy here: ``services.meetings`` turns a :class:`ParsedMeeting` into rows after
+``luodi.domain.lint`` has checked it.
+
+``Finding.field`` names what is wrong, so the web form and the CLI can point at it:
+
+- ``"file"`` (undecodable, binary, too large), ``"title"`` (the H1 line), ``"meta"`` (an unknown
+  ``- key: value`` line), ``"section"`` (an unknown ``##`` heading);
+- meeting lines: ``"name"`` (会议), ``"时间"`` (the meeting's time), ``"place"``, ``"organizer"``,
+  ``"attendees"``, ``"decisions"``, ``"next_meeting"``, ``"attachments"``, ``"dependencies"``;
+- the table: ``"table"`` (no table, missing column, wrong cell count), ``"序号"`` (the number
+  column), and for the other cells the :class:`ParsedItem` attribute: ``"title"``, ``"owner"``,
+  ``"start"``, ``"due"``, ``"deliverable"``, ``"status"``, ``"priority"``, ``"acceptance"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from luodi.domain.enums import ItemStatus, Priority
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass
+class Finding:
+    """One problem found in an action list. ``line`` is 1-based; 0 when not tied to a line."""
+
+    line: int
+    field: str
+    message: str  # translated, for people
+    severity: Severity
+
+    @classmethod
+    def error(cls, line: int, field: str, message: str) -> Finding:
+        return cls(line, field, message, "error")
+
+    @classmethod
+    def warning(cls, line: int, field: str, message: str) -> Finding:
+        return cls(line, field, message, "warning")
+
+
+class Findings(list[Finding]):
+    """A list of findings with shorthands to add one; what the importers collect into."""
+
+    def error(self, line: int, field: str, message: str) -> None:
+        self.append(Finding.error(line, field, message))
+
+    def warning(self, line: int, field: str, message: str) -> None:
+        self.append(Finding.warning(line, field, message))
+
+
+@dataclass
+class ParsedItem:
+    """One row of the action-item table."""
+
+    line: int
+    number: int  # 序号 as written (T003 → 3)
+    title: str
+    owner: str  # "" when the cell is empty; lint decides whether it is one clear person
+    start: dt.date | None
+    due: dt.date | None
+    due_time: dt.time | None
+    deliverable: str | None
+    status: ItemStatus
+    priority: Priority
+    acceptance: str | None
+    depends_on: list[int] = field(default_factory=list)  # prerequisites' numbers, from the dependencies
+    due_text: str = ""  # the due cell as written; lint skips "no due date" when the parser could not read it
+
+
+@dataclass
+class ParsedDependency:
+    """``dependent`` depends on ``prerequisite`` (both 序号), stated on ``line``."""
+
+    line: int
+    dependent: int
+    prerequisite: int
+    reason: str | None = None
+
+
+@dataclass
+class ParsedNextMeeting:
+    """The next follow-up meeting; ``line`` is its heading's."""
+
+    line: int
+    at: dt.datetime | None  # naive local time
+    place: str | None
+    goal: str | None
+
+
+@dataclass
+class ParsedMeeting:
+    """Everything an action list says about one meeting."""
+
+    title: str  # the H1 without its 【行动项】 prefix
+    name: str | None  # 会议 / Meeting
+    starts_at: dt.datetime | None  # naive local time
+    ends_at: dt.datetime | None
+    place: str | None
+    organizer: str | None
+    attendees: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    items: list[ParsedItem] = field(default_factory=list)
+    dependencies: list[ParsedDependency] = field(default_factory=list)
+    next_meeting: ParsedNextMeeting | None = None
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
+    language: Literal["zh", "en"] = "zh"
+
+
+@dataclass
+class ParseResult:
+    """What an importer returns: the meeting (None when the file could not be read) and findings."""
+
+    meeting: ParsedMeeting | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "warning"]

@@ -1,0 +1,95 @@
+"""What every command needs, built on first use: settings, the database, the clock.
+
+Heavy modules (SQLAlchemy, the models) are imported inside functions so ``luodi --help``
+never pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from luodi.config import Settings
+
+
+@lru_cache
+def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from luodi.config import Settings
+    from luodi.i18n import set_language
+
+    try:
+        loaded = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"setting LUODI_{str(first['loc'][0]).upper()}: {first['msg']}")
+    set_language(loaded.language)
+    return loaded
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session on a migrated database. The command commits; anything else rolls back."""
+    from luodi.db import make_engine, make_sessionmaker
+    from luodi.migrate import upgrade_to_head
+
+    url = settings().database_url
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def now() -> datetime:
+    """The moment of this command, from the one clock (LUODI_CLOCK freezes it)."""
+    return settings().make_clock().now()
+
+
+def parse_at(value: str | None) -> datetime:
+    """``--at`` in local time (or with an offset) → aware UTC; None → now."""
+    if value is None:
+        return now()
+    from datetime import UTC
+
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    except ValueError:
+        fail(f"--at: expected YYYY-MM-DD[THH:MM], got {value!r}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=settings().tz)
+    return parsed.astimezone(UTC)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Usage or input error: one line on stderr, exit 2 (or ``code``)."""
+    typer.echo(f"luodi: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Map service errors onto exit code 2 with a one-line reason."""
+    from luodi.services.errors import ServiceError
+
+    try:
+        yield
+    except ServiceError as exc:
+        fail(exc.message)

@@ -1,0 +1,86 @@
+"""``luodi item list|confirm|reschedule``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from luodi.cli.context import fail, now, print_json, service_errors, session_scope
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("list")
+def list_(
+    meeting: Annotated[int | None, typer.Option("--meeting", help="Meeting id")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner's name")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="not_started|in_progress|at_risk|delayed|done")] = None,
+    project: Annotated[str | None, typer.Option("--project", help="Project name")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many")] = 1000,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List items, filtered."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.domain.enums import ItemStatus
+    from luodi.services import items
+
+    try:
+        wanted = ItemStatus(status) if status else None
+    except ValueError:
+        fail(f"--status: expected one of {', '.join(s.value for s in ItemStatus)}, got {status!r}")
+    with session_scope() as session:
+        rows = items.public_list(session, items.list_items(session, meeting_id=meeting, owner=owner,
+                                                           status=wanted, project=project, limit=limit))
+    if json:
+        print_json(rows)
+        return
+    table = Table("code", "title", "owner", "due", "status", "priority", "depends on", "confirmed")
+    for row in rows:
+        table.add_row(row["code"], row["title"], row["owner"], row["due"], row["status"], row["priority"],
+                      ", ".join(row["depends_on"]), "✓" if row["confirmed"] else "")
+    Console().print(table)
+
+
+@app.command("confirm")
+def confirm(
+    code: str,
+    as_: Annotated[str, typer.Option("--as", help="The owner confirming")],
+    project: Annotated[str | None, typer.Option(help="Project, when the code is ambiguous")] = None,
+) -> None:
+    """Confirm an item as its owner (收到并理解). Harmless when repeated."""
+    from luodi.services import confirmations, items, people
+
+    with session_scope() as session, service_errors():
+        item = items.by_code(session, code, project=project)
+        changed = confirmations.confirm(session, item, people.get_by_name(session, as_), via="cli", now=now())
+        session.commit()
+    typer.echo(f"{item.code} confirmed by {as_}" if changed else f"{item.code} was already confirmed")
+
+
+@app.command("reschedule")
+def reschedule(
+    code: str,
+    approve: Annotated[bool, typer.Option("--approve", help="Approve the pending request")] = False,
+    decline: Annotated[bool, typer.Option("--decline", help="Decline the pending request")] = False,
+    project: Annotated[str | None, typer.Option(help="Project, when the code is ambiguous")] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="The coordinator deciding")] = None,
+) -> None:
+    """Approve or decline an owner's request for a new due date (申请改期)."""
+    from luodi.services import confirmations, items, people
+    from luodi.services.audit import Actor
+
+    if approve == decline:
+        fail("give exactly one of --approve or --decline")
+    with session_scope() as session, service_errors():
+        item = items.by_code(session, code, project=project)
+        actor_id = people.get_by_name(session, as_).id if as_ else None
+        request = confirmations.decide_reschedule(session, item, approve=approve,
+                                                  actor=Actor.person(actor_id, "cli"), now=now())
+        session.commit()
+    if approve:
+        typer.echo(f"{item.code}: due moved to {item.due.isoformat()} (rescheduled {item.reschedule_count}×)")
+    else:
+        typer.echo(f"{item.code}: request for {request.requested_due} declined; due stays {item.due.isoformat()}")

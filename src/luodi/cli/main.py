@@ -1,0 +1,35 @@
+"""The ``luodi`` command: ``luodi <noun> <verb>``. Every listing has ``--json``.
+
+Exit codes: 0 success; 1 a finding (lint errors, undelivered messages); 2 unusable input or
+usage, with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from luodi.cli import items, meetings, outbox, people, system, worker
+
+app = typer.Typer(
+    name="luodi",
+    help="luodi (落地): make meeting decisions land.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(people.app, name="people", help="The people directory.")
+app.add_typer(meetings.app, name="meeting", help="Meetings and their 【行动项】 lists.")
+app.add_typer(items.app, name="item", help="Action items.")
+app.add_typer(system.db_app, name="db", help="Database schema.")
+app.add_typer(system.config_app, name="config", help="Settings.")
+app.add_typer(outbox.outbox_app, name="outbox", help="Messages waiting, sent, failed.")
+app.add_typer(outbox.channel_app, name="channel", help="Group bots and webhooks.")
+app.command("worker")(worker.worker)
+app.command("tick")(worker.tick)
+app.command("timeline")(worker.timeline)
+app.command("serve")(system.serve)
+app.command("demo")(system.demo)
+
+
+def run() -> None:
+    app()

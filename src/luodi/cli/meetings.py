@@ -1,0 +1,209 @@
+"""``luodi meeting import|lint|list|show|render|send|status``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from luodi.cli.context import fail, now, parse_at, print_json, service_errors, session_scope, settings
+
+if TYPE_CHECKING:
+    from luodi.services.meetings import ImportReport
+
+app = typer.Typer(no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
+MAX_BYTES = 1_000_000
+
+
+def _read(file: Path) -> bytes:
+    """The file's bytes; a missing or unreadable file is a usage error (exit 2)."""
+    try:
+        with file.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)   # the parser reports "too large" by line
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror or exc}")
+
+
+def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) -> None:
+    if as_json:
+        print_json(report.to_json())
+    else:
+        for severity, findings in (("error", report.errors), ("warning", report.warnings)):
+            for f in findings:
+                typer.echo(f"{file}:{f.line}: {severity}: [{f.field}] {f.message}", err=True)
+        if report.ok:
+            typer.echo(f"{verb}: {len(report.items)} items" +
+                       (f", meeting {report.meeting_id}" if report.meeting_id else ""))
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command("lint")
+def lint(file: Path, json: JsonOpt = False) -> None:
+    """Check an action-list Markdown file; exit 1 when it has errors. Writes nothing."""
+    from luodi.services import meetings
+
+    source = _read(file)
+    with session_scope() as session:
+        parsed, report = meetings.check(session, source, now=now(), tz=settings().tz,
+                                        max_open_per_week=settings().max_open_per_week)
+        if parsed is not None and report.ok:
+            report.items = [_preview(i) for i in parsed.items]
+    _show_report(report, file, as_json=json, verb="ok")
+
+
+def _preview(item: Any) -> dict[str, Any]:
+    return {"number": item.number, "title": item.title, "owner": item.owner,
+            "due": item.due.isoformat() if item.due else None, "deliverable": item.deliverable,
+            "status": item.status.value, "priority": item.priority.value, "depends_on": item.depends_on}
+
+
+@app.command("import")
+def import_(
+    file: Path,
+    project: Annotated[str | None, typer.Option(help="Project name (default: the list's title)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show, write nothing")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Lint and import an action-list Markdown file, in one transaction."""
+    from luodi.services import meetings
+
+    source = _read(file)
+    with session_scope() as session:
+        report = meetings.import_action_list(session, source, project=project, now=now(), tz=settings().tz,
+                                             max_open_per_week=settings().max_open_per_week)
+        if dry_run or report.errors:
+            session.rollback()
+            report.meeting_id = None
+        else:
+            session.commit()
+    _show_report(report, file, as_json=json, verb="dry run" if dry_run else "imported")
+
+
+@app.command("list")
+def list_(json: JsonOpt = False) -> None:
+    """List meetings, newest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.services import meetings
+
+    with session_scope() as session:
+        rows = meetings.list_meetings(session)
+    if json:
+        print_json(rows)
+        return
+    table = Table("id", "title", "project", "starts_at", "sent_at", "items", "confirmed")
+    for row in rows:
+        table.add_row(*(str(row[k] or "") for k in ("id", "title", "project", "starts_at", "sent_at", "items",
+                                                    "confirmed")))
+    Console().print(table)
+
+
+@app.command("show")
+def show(meeting_id: int, json: JsonOpt = False) -> None:
+    """Show one meeting: its decisions, items and dependencies."""
+    from luodi.render.action_list import render_action_list
+    from luodi.services import lists, meetings
+
+    with session_scope() as session, service_errors():
+        meeting = meetings.get(session, meeting_id)
+        view = lists.build_view(session, meeting, tz=settings().tz)
+        if json:
+            from luodi.services.items import public_list
+            from luodi.services.meetings import meeting_public
+
+            print_json(meeting_public(meeting) | {"items": public_list(session, meetings.items_of(session, meeting))})
+            return
+    typer.echo(render_action_list(view, lang=settings().language, fmt="text", template_dir=settings().template_dir))
+
+
+@app.command("render")
+def render(
+    meeting_id: int,
+    format: Annotated[str, typer.Option("--format", help="text | html | markdown")] = "text",
+    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+) -> None:
+    """Print the 【行动项】 list of a meeting."""
+    from luodi.render.action_list import render_action_list
+    from luodi.services import lists, meetings
+
+    if format not in ("text", "html", "markdown"):
+        fail(f"--format: expected text, html or markdown, got {format!r}")
+    if lang not in ("zh", "en"):
+        fail(f"--lang: expected zh or en, got {lang!r}")
+    with session_scope() as session, service_errors():
+        view = lists.build_view(session, meetings.get(session, meeting_id), tz=settings().tz)
+    typer.echo(render_action_list(view, lang=lang, fmt=format, template_dir=settings().template_dir))  # type: ignore[arg-type]
+
+
+@app.command("send")
+def send(
+    meeting_id: int,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again although already sent")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Email the list to every attendee, each owner with a personal confirmation link."""
+    from luodi.services import lists
+    from luodi.worker.runner import deliver_now
+
+    cfg = settings()
+    options = lists.SendOptions(tz=cfg.tz, secret=cfg.secret_key.get_secret_value(), base_url=cfg.base_url,
+                                deadline_at=cfg.confirm_deadline, template_dir=cfg.template_dir)
+    with session_scope() as session, service_errors():
+        report = lists.send(session, meeting_id, resend=resend, now=now(), options=options)
+        session.commit()
+        outcomes = deliver_now(session, report.outbox_ids, settings=cfg)
+    sent = [i for i, status in outcomes.items() if status == "sent"]
+    document = {"meeting_id": meeting_id, "already_sent": report.already_sent,
+                "sent_at": report.sent_at.isoformat() if report.sent_at else None,
+                "recipients": report.recipients, "unreachable": report.unreachable,
+                "delivered": len(sent), "queued": len(outcomes) - len(sent), "outbox": outcomes}
+    if json:
+        print_json(document)
+    elif report.already_sent:
+        typer.echo(f"already sent at {report.sent_at:%Y-%m-%d %H:%M} UTC; nothing sent (use --resend)")
+    else:
+        typer.echo(f"sent to {len(sent)} of {len(outcomes)}: {', '.join(report.recipients)}")
+        for name in report.unreachable:
+            typer.echo(f"warning: {name} has no email address", err=True)
+        if len(sent) < len(outcomes):
+            typer.echo(f"{len(outcomes) - len(sent)} not delivered yet; the worker retries them "
+                       "(see `luodi outbox list`)", err=True)
+    if len(sent) < len(outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status(
+    meeting_id: int,
+    at: Annotated[str | None, typer.Option("--at", help="Local time, YYYY-MM-DDTHH:MM (default now)")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Who has confirmed; after the confirmation deadline, the call list."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.services.status import meeting_status
+
+    with session_scope() as session, service_errors():
+        result = meeting_status(session, meeting_id, at=parse_at(at))
+    if json:
+        print_json(result.to_json())
+        return
+    tz = settings().tz
+    console = Console()
+    sent = f"{result.sent_at.astimezone(tz):%Y-%m-%d %H:%M}" if result.sent_at else "not sent"
+    deadline = f"{result.deadline.astimezone(tz):%Y-%m-%d %H:%M}" if result.deadline else "-"
+    console.print(f"[bold]{result.title}[/bold]  sent: {sent}  deadline: {deadline}")
+    table = Table("code", "title", "owner", "due", "confirmed")
+    for item in result.items:
+        table.add_row(item["code"], item["title"], item["owner"], item["due"], "✓" if item["confirmed"] else "✗")
+    console.print(table)
+    if result.past_deadline:
+        calls = Table("owner", "phone", "items", title="call list")
+        for entry in result.call_list:
+            calls.add_row(entry.owner, entry.phone or "-", ", ".join(entry.items))
+        console.print(calls if result.call_list else "everyone has confirmed")

@@ -1,0 +1,108 @@
+"""``luodi outbox list|retry|cancel`` and ``luodi channel add|list|test``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from luodi.cli.context import fail, now, print_json, service_errors, session_scope, settings
+
+outbox_app = typer.Typer(no_args_is_help=True)
+channel_app = typer.Typer(no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: Annotated[str | None, typer.Option(help="pending|sending|sent|dead|cancelled")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 100,
+    json: JsonOpt = False,
+) -> None:
+    """List outbox messages with their state, attempts and last error."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.services import outbox
+
+    with session_scope() as session, service_errors():
+        rows = outbox.list_rows(session, status=status, limit=limit)
+    if json:
+        print_json(rows)
+        return
+    table = Table("id", "kind", "to", "channel", "status", "attempts", "next attempt", "error")
+    for row in rows:
+        table.add_row(str(row["id"]), row["kind"], row["recipient"] or "-", row["channel"], row["status"],
+                      str(row["attempts"]), (row["next_attempt_at"] or "")[:16], (row["last_error"] or "")[:60])
+    Console().print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(outbox_id: int) -> None:
+    """Queue a dead, cancelled or pending message for delivery now."""
+    from luodi.services import outbox
+
+    with session_scope() as session, service_errors():
+        outbox.retry(session, outbox_id, now=now())
+        session.commit()
+    typer.echo(f"outbox {outbox_id} queued")
+
+
+@outbox_app.command("cancel")
+def outbox_cancel(outbox_id: int) -> None:
+    """Cancel a message that has not been sent."""
+    from luodi.services import outbox
+
+    with session_scope() as session, service_errors():
+        outbox.cancel(session, outbox_id, now=now())
+        session.commit()
+    typer.echo(f"outbox {outbox_id} cancelled")
+
+
+@channel_app.command("add")
+def channel_add(
+    name: str,
+    kind: Annotated[str, typer.Option("--kind", help="feishu|dingtalk|wecom|slack|webhook")],
+    url: Annotated[str, typer.Option("--url", help="The bot's webhook URL")],
+    secret: Annotated[str | None, typer.Option("--secret", help="Signing secret")] = None,
+    project: Annotated[str | None, typer.Option(help="Only for this project (default: every project)")] = None,
+) -> None:
+    """Add a group bot or webhook channel."""
+    from luodi.services import channels
+
+    with session_scope() as session, service_errors():
+        channels.add(session, name=name, kind=kind, url=url, secret=secret, project=project, now=now())
+        session.commit()
+    typer.echo(f"channel {name} ({kind}) added")
+
+
+@channel_app.command("list")
+def channel_list(json: JsonOpt = False) -> None:
+    """List channels; a channel with a permanent error is flagged."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.services import channels
+
+    with session_scope() as session:
+        rows = channels.list_public(session)
+    if json:
+        print_json(rows)
+        return
+    table = Table("name", "kind", "project", "enabled", "needs attention", "last error")
+    for row in rows:
+        table.add_row(row["name"], row["kind"], row["project"] or "*", "yes" if row["enabled"] else "no",
+                      "YES" if row["needs_attention"] else "", (row["last_error"] or "")[:60])
+    Console().print(table)
+
+
+@channel_app.command("test")
+def channel_test(name: str) -> None:
+    """Send a test message through a channel now; exit 1 when it fails."""
+    from luodi.worker.runner import test_channel
+
+    with session_scope() as session, service_errors():
+        error = test_channel(session, name, settings=settings(), now=now())
+    if error:
+        fail(f"channel {name}: {error}", code=1)
+    typer.echo(f"channel {name}: test message delivered")

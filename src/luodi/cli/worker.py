@@ -1,0 +1,108 @@
+"""``luodi worker``, ``luodi tick`` and ``luodi timeline``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from luodi.cli.context import fail, parse_at, print_json, service_errors, session_scope, settings
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
+
+
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One plan step now, deliver what is due, exit")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds")] = 30.0,
+) -> None:
+    """Fire the rules and deliver messages (run several, on several hosts, with PostgreSQL)."""
+    import logging
+
+    from luodi.db import make_engine, make_sessionmaker
+    from luodi.migrate import upgrade_to_head
+    from luodi.worker.loop import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cfg = settings()
+    upgrade_to_head(cfg.database_url)
+    engine = make_engine(cfg.database_url)
+    runner = Worker(cfg, make_sessionmaker(engine), cfg.make_clock(), interval=interval)
+    runner.install_signal_handlers()
+    try:
+        if once:
+            result, delivered = runner.run_once()
+            typer.echo(f"planned {len(result.firings)} firings, {len(result.status_changes)} status changes; "
+                       f"delivered {delivered}")
+        else:
+            typer.echo(f"worker {runner.worker_id} running every {interval:g}s (SIGTERM to stop)")
+            runner.run()
+    finally:
+        engine.dispose()
+
+
+def tick(
+    at: Annotated[str, typer.Option("--at", help="The moment to simulate, local time YYYY-MM-DDTHH:MM")],
+    apply: Annotated[bool, typer.Option("--apply", help="Write the firings and status changes")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Show what the rules do at a moment; with --apply, do it (applying twice writes nothing more)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.services.planning import plan
+    from luodi.services.rule_context import RuleContext
+
+    moment = parse_at(at)
+    try:
+        ctx = RuleContext.from_settings(settings())
+    except ValueError as exc:
+        fail(str(exc))
+    with session_scope() as session, service_errors():
+        result = plan(session, now=moment, ctx=ctx)
+        document = result.to_json()
+        if apply:
+            session.commit()
+        else:
+            session.rollback()
+    for line in ctx.calendar.warnings():
+        typer.echo(f"warning: {line}", err=True)
+    if json:
+        print_json(document)
+        return
+    tz = settings().tz
+    table = Table("item", "rule", "recipients", "scheduled_at", title=f"at {moment.astimezone(tz):%Y-%m-%d %H:%M}")
+    for firing in document["firings"]:
+        from datetime import datetime
+
+        when = datetime.fromisoformat(firing["scheduled_at"]).astimezone(tz)
+        table.add_row(firing["item"], firing["rule"], ", ".join(firing["recipients"]), f"{when:%Y-%m-%d %H:%M}")
+    console = Console()
+    console.print(table)
+    for change in document["status_changes"]:
+        console.print(f"{change['item']}: {change['from']} → {change['to']}")
+    if not apply:
+        console.print("(simulation: nothing written; add --apply to do it)")
+
+
+def timeline(
+    meeting: Annotated[int, typer.Option("--meeting", help="Meeting id")],
+    json: JsonOpt = False,
+) -> None:
+    """The whole planned reminder and escalation schedule of a meeting's items."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from luodi.services.rule_context import RuleContext
+    from luodi.services.timeline import meeting_timeline
+
+    ctx = RuleContext.from_settings(settings())
+    with session_scope() as session, service_errors():
+        rows = meeting_timeline(session, meeting, ctx=ctx)
+    if json:
+        print_json(rows)
+        return
+    table = Table("when", "item", "rule", "recipients", "note")
+    for row in rows:
+        table.add_row(row["at"][:16].replace("T", " "), row["item"], row["rule"], ", ".join(row["recipients"]),
+                      row["note"] or "")
+    Console().print(table)

@@ -1,0 +1,159 @@
+"""Settings: environment variables with the prefix ``LUODI_``, or a ``luodi.toml`` file.
+
+Every field has a description; ``luodi config show`` and docs/configuration.md list them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from luodi.clock import Clock, FrozenClock, SystemClock
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changethis", "secret"}
+
+
+def config_file() -> Path:
+    """The optional TOML file: LUODI_CONFIG, else ./luodi.toml (read when settings are made)."""
+    return Path(os.environ.get("LUODI_CONFIG", "luodi.toml"))
+
+
+def default_data_dir() -> Path:
+    """Where the embedded SQLite database lives unless LUODI_DATABASE_URL says otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "luodi"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'luodi.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LUODI_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="SQLAlchemy URL. Default: a SQLite file in ~/.local/share/luodi/luodi.db; "
+        "postgresql+psycopg://… for a team",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(""), description="Signs confirmation links and sessions; generated into the data dir if unset"
+    )
+    base_url: str = Field("http://127.0.0.1:8000", description="Public address used in links inside emails")
+    timezone: str = Field("Asia/Shanghai", description="The organisation's time zone (IANA name)")
+    language: Literal["zh", "en"] = Field("zh", description="Default language of pages and messages")
+    smtp_host: str = Field("127.0.0.1", description="SMTP server host")
+    smtp_port: int = Field(25, description="SMTP server port")
+    smtp_user: str | None = Field(None, description="SMTP user name (optional)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (optional)")
+    smtp_tls: Literal["none", "starttls", "ssl"] = Field("none", description="SMTP transport security")
+    smtp_from: str = Field("luodi <luodi@localhost>", description="From address of every email")
+    smtp_timeout: float = Field(10.0, description="Seconds before an SMTP connection attempt gives up")
+    confirm_deadline: str = Field(
+        "18:00", description="Local time of day by which owners confirm, on the day the list is sent"
+    )
+    token_max_age_days: int = Field(7, description="Days a confirmation link stays valid")
+    calendar: Literal["china", "weekends", "none"] = Field("china", description="Working-day calendar")
+    calendar_overrides: Path | None = Field(None, description="File of extra holidays/working days")
+    quiet_hours: str | None = Field("21:00-08:00", description="Local hours when nothing is sent (HH:MM-HH:MM)")
+    template_dir: Path | None = Field(None, description="Folder whose templates override the packaged ones")
+    max_open_per_week: int = Field(5, description="Lint warns when an owner has more open items due in one week")
+    clock: datetime | None = Field(
+        None, description="Freeze the clock at this moment (ISO-8601 with offset): rehearsals, replays, tests"
+    )
+    dev_mode: bool = Field(False, description="Allows placeholder secrets; never in production")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("clock")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the time zone offset, e.g. 2026-09-26T16:10+08:00")
+        return value
+
+    @field_validator("confirm_deadline")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"expected HH:MM, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _secret(self) -> Self:
+        if self.secret_key.get_secret_value() in PLACEHOLDER_SECRETS:
+            self.secret_key = SecretStr(_stored_secret(self.database_url))
+        return self
+
+    def make_clock(self) -> Clock:
+        """The one clock of a process: frozen when LUODI_CLOCK is set, else the system's."""
+        return FrozenClock(self.clock) if self.clock else SystemClock()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def public(self) -> dict[str, Any]:
+        """Settings for display: secrets masked."""
+        shown: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            shown[name] = "********" if isinstance(value, SecretStr) else value
+        return shown
+
+
+def _stored_secret(database_url: str) -> str:
+    """A per-installation random secret kept next to the data (so links survive restarts).
+
+    Used only when LUODI_SECRET_KEY is not set. For PostgreSQL deployments with several hosts,
+    set LUODI_SECRET_KEY explicitly: every host must sign with the same key.
+    """
+    import secrets
+
+    folder = default_data_dir()
+    if database_url.startswith("sqlite:///") and not database_url.endswith(":memory:"):
+        folder = Path(database_url.removeprefix("sqlite:///")).expanduser().resolve().parent
+    path = folder / ".luodi-secret"
+    if path.exists():
+        return path.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

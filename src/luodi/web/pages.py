@@ -1,0 +1,46 @@
+"""Page contexts: one documented dataclass per template (CONVENTIONS 9). Templates never query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from luodi.models import Item, ItemResponse, Meeting, Person
+
+
+@dataclass(frozen=True)
+class ConfirmPage:
+    """An owner's confirmation page: their items in one meeting and a form to answer."""
+
+    token: str                       # the signed link token; the form posts back to /c/<token>
+    meeting: Meeting                 # the meeting the list came from
+    person: Person                   # the owner the link was made for
+    items: list[Item]                # the owner's items in that meeting
+    responses: list[ItemResponse]    # earlier answers (confirmations, questions, reschedule requests)
+    done: str | None                 # the answer just recorded (confirm|question|reschedule), for a notice
+    error: str | None                # a form error to show next to the form
+    tz: ZoneInfo                     # the organisation's time zone, for showing times
+    all_confirmed: bool              # every item of the link is confirmed
+
+
+@dataclass(frozen=True)
+class MeetingsPage:
+    """The meetings list: newest first, with sending and confirmation state."""
+
+    meetings: list[dict[str, Any]]   # rows of services.meetings.list_meetings
+    tz: ZoneInfo                     # for showing times
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """One meeting: its rendered 【行动项】 list and who has confirmed."""
+
+    meeting: Meeting                 # the meeting
+    list_html: str                   # the list as rendered for email (already escaped HTML)
+    items: list[dict[str, Any]]      # item JSON rows (code, owner, due, status, confirmed …)
+    call_list: list[Any]             # after the deadline: owners to phone (services.status.CallEntry)
+    past_deadline: bool              # the confirmation deadline has passed
+    now: datetime                    # when the page was built
+    tz: ZoneInfo                     # for showing times

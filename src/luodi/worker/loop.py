@@ -1,0 +1,112 @@
+"""The worker: plan rule firings, deliver due messages, keep a heartbeat. Steps are plain
+functions (``plan_step``, ``deliver_step``) that tests call directly; the loop only schedules."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import signal
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import FrameType
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from luodi.clock import Clock
+from luodi.config import Settings
+from luodi.models import WorkerHeartbeat
+from luodi.services.outbox import still_relevant
+from luodi.services.planning import Plan, plan
+from luodi.services.rule_context import RuleContext
+from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.worker.senders import Senders
+
+log = logging.getLogger(__name__)
+
+
+def plan_step(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
+    """One plan step at ``now``, committed. Poison-safe: an error rolls back and re-raises."""
+    try:
+        result = plan(session, now=now, ctx=ctx)
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        log.exception("plan step at %s failed", now.isoformat())
+        raise
+
+
+def deliver_step(session: Session, *, worker_id: str, clock: Clock, senders: Senders, policy: DeliveryPolicy,
+                 rng: random.Random) -> bool:
+    """Claim and deliver one due message. Return True if there was work."""
+    row = claim(session, worker_id=worker_id, now=clock.now(), policy=policy)
+    if row is None:
+        return False
+    deliver(session, row, worker_id=worker_id, send=senders, relevant=still_relevant, clock=clock.now,
+            policy=policy, rng=rng, pace=senders.pace)
+    return True
+
+
+def heartbeat(session: Session, *, worker_id: str, now: datetime, started_at: datetime) -> None:
+    values = {"worker_id": worker_id, "host": socket.gethostname(), "pid": os.getpid(),
+              "started_at": started_at, "seen_at": now}
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(WorkerHeartbeat).values(**values)
+    session.execute(stmt.on_conflict_do_update(index_elements=["worker_id"], set_={"seen_at": now}))
+    session.commit()
+
+
+@dataclass
+class Worker:
+    """Runs plan and deliver steps until stopped. SIGTERM lets the message in flight finish."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    clock: Clock
+    interval: float = 30.0
+    policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{random.randrange(1 << 16)}")
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def run_once(self) -> tuple[Plan, int]:
+        """One plan step at the current time, then deliver everything that is due."""
+        ctx = RuleContext.from_settings(self.settings)
+        senders, rng, delivered = Senders(self.settings), random.Random(), 0
+        started = self.clock.now()
+        try:
+            with self.sessions() as session:
+                heartbeat(session, worker_id=self.worker_id, now=started, started_at=started)
+                result = plan_step(session, now=self.clock.now(), ctx=ctx)
+                while not self.stopping.is_set() and deliver_step(
+                        session, worker_id=self.worker_id, clock=self.clock, senders=senders,
+                        policy=self.policy, rng=rng):
+                    delivered += 1
+        finally:
+            senders.close()
+        return result, delivered
+
+    def run(self) -> None:
+        started = self.clock.now()
+        while not self.stopping.is_set():
+            try:
+                self.run_once()
+                with self.sessions() as session:
+                    heartbeat(session, worker_id=self.worker_id, now=self.clock.now(), started_at=started)
+            except Exception:  # the loop boundary: log and go on with the next round
+                log.exception("worker round failed")
+            self.stopping.wait(self.interval)
+
+    def install_signal_handlers(self) -> None:
+        def _stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %s: finishing the message in flight, then stopping", signum)
+            self.stopping.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+

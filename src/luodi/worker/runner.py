@@ -1,0 +1,78 @@
+"""Running the deliver step: right away for ``luodi meeting send``, or in the worker loop."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from luodi.clock import Clock
+from luodi.services.outbox import still_relevant
+from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.worker.senders import Senders
+
+if TYPE_CHECKING:
+    from luodi.config import Settings
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def deliver_now(
+    session: Session, ids: list[int], *, settings: Settings, clock: Clock | None = None,
+    policy: DeliveryPolicy | None = None,
+) -> dict[int, str]:
+    """Deliver the given outbox rows now; return each row's status afterwards.
+
+    Rows that fail stay in the outbox with a retry time, for the worker to deliver later.
+    """
+    clock = clock or settings.make_clock()
+    policy = policy or DeliveryPolicy()
+    senders = Senders(settings)
+    rng = random.Random()
+    me = worker_id()
+    try:
+        while ids:
+            row = claim(session, worker_id=me, now=clock.now(), policy=policy, only=ids)
+            if row is None:
+                break
+            deliver(session, row, worker_id=me, send=senders, relevant=still_relevant, clock=clock.now,
+                    policy=policy, rng=rng, pace=senders.pace)
+    finally:
+        senders.close()
+    from luodi.models import OutboxMessage
+
+    session.expire_all()
+    return {row_id: session.get_one(OutboxMessage, row_id).status.value for row_id in ids}
+
+
+def test_channel(session: Session, name: str, *, settings: Settings, now: datetime) -> str | None:
+    """Send a test message through channel ``name`` now; the error text, or None on success."""
+    from luodi.i18n import gettext as _
+    from luodi.notify.base import Message, TransportError
+    from luodi.services import channels
+
+    channel = channels.get(session, name)
+    text = _("luodi test message: this channel will receive reminders and escalations.")
+    message = Message(message_id=f"<test-{channel.id}-{int(now.timestamp())}@luodi>",
+                      subject=_("luodi test message"), text=text, markdown=text)
+    senders = Senders(settings)
+    try:
+        from luodi.notify.registry import build_transport
+
+        build_transport(channel.kind, channel.config, http=senders.http).send(message)
+    except TransportError as exc:
+        if exc.permanent:
+            channel.needs_attention, channel.last_error = True, exc.message[:2000]
+            session.commit()
+        return exc.message
+    finally:
+        senders.close()
+    channel.needs_attention, channel.last_error = False, None
+    session.commit()
+    return None
