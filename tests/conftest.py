@@ -131,3 +131,12 @@ def cli(cli_env: dict[str, str]) -> object:
     from support.cli import Cli
 
     return Cli(cli_env)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Tests read messages in English; Chinese output is asserted where a test asks for zh."""
+    from luodi.i18n import use_language
+
+    with use_language("en"):
+        yield

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     quiet_hours: str | None = Field("21:00-08:00", description="Local hours when nothing is sent (HH:MM-HH:MM)")
     template_dir: Path | None = Field(None, description="Folder whose templates override the packaged ones")
     max_open_per_week: int = Field(5, description="Lint warns when an owner has more open items due in one week")
+    lease_seconds: int = Field(300, description="A claimed message is claimed again after this many seconds")
+    max_attempts: int = Field(8, description="Delivery attempts before a message is marked dead")
+    backoff_seconds: float = Field(30.0, description="First retry delay; doubles each attempt (with jitter)")
     clock: datetime | None = Field(
         None, description="Freeze the clock at this moment (ISO-8601 with offset): rehearsals, replays, tests"
     )

@@ -603,3 +603,11 @@ def test_corpus_errors_name_the_reason() -> None:
     assert "1 → 3 → 2 → 1" in messages
     assert "'下个月某天'" in " ".join(f.message for f in parse_and_lint(CORPUS / "unreadable_date.md"))
     assert "大家" in " ".join(f.message for f in parse_and_lint(CORPUS / "group_owner.md"))
+
+
+def test_translated_messages_keep_their_placeholders() -> None:
+    """A catalog entry with a wrong ``{placeholder}`` would make the parser raise: it must not."""
+    with use_language("zh"):
+        for path in sorted(CORPUS.iterdir()):
+            assert parse_and_lint(path) or path.name == "README.md"
+        assert parse_action_list(b"x" * (MAX_BYTES + 1)).errors

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from luodi.domain.dates import END_OF_DAY, DateExpr, DateParseError, parse_date, parse_datetime_range
@@ -243,6 +243,7 @@ def test_refuses_a_meeting_time(text: str, reason: str) -> None:
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 
 
+@settings(deadline=None)  # a slow CI machine must not turn a property into a flake
 @given(dates, dates)
 def test_full_dates_round_trip_whatever_the_base(day: date, base: date) -> None:
     chinese, slashes = f"{day.year}年{day.month}月{day.day}日", f"{day.year}/{day.month}/{day.day}"
@@ -250,6 +251,7 @@ def test_full_dates_round_trip_whatever_the_base(day: date, base: date) -> None:
         assert parse_date(text, base=base) == DateExpr(day)
 
 
+@settings(deadline=None)  # a slow CI machine must not turn a property into a flake
 @given(dates, st.integers(1, 12), st.integers(1, 31))
 def test_a_month_day_is_the_first_one_on_or_after_the_base(base: date, month: int, day: int) -> None:
     try:
@@ -263,6 +265,7 @@ def test_a_month_day_is_the_first_one_on_or_after_the_base(base: date, month: in
     assert parse_date(f"{month}/{day}", base=base).date == found
 
 
+@settings(deadline=None)  # a slow CI machine must not turn a property into a flake
 @given(dates, st.integers(0, 6))
 def test_weekdays_land_in_the_right_week(base: date, weekday: int) -> None:
     name = "一二三四五六日"[weekday]
@@ -274,6 +277,7 @@ def test_weekdays_land_in_the_right_week(base: date, weekday: int) -> None:
     assert following - monday == timedelta(days=7 + weekday)
 
 
+@settings(deadline=None)  # a slow CI machine must not turn a property into a flake
 @given(st.text(max_size=40), dates)
 def test_any_text_is_read_or_refused_never_crashes(text: str, base: date) -> None:
     with contextlib.suppress(DateParseError):

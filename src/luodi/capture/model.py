@@ -3,15 +3,17 @@
 No SQLAlchemy here: ``services.meetings`` turns a :class:`ParsedMeeting` into rows after
 ``luodi.domain.lint`` has checked it.
 
-``Finding.field`` names what is wrong, so the web form and the CLI can point at it:
+``Finding.field`` names what is wrong, so the web form and the CLI can point at it. The parser
+(:mod:`luodi.capture.markdown`) uses:
 
-- ``"file"`` (undecodable, binary, too large), ``"title"`` (the H1 line), ``"meta"`` (an unknown
-  ``- key: value`` line), ``"section"`` (an unknown ``##`` heading);
-- meeting lines: ``"name"`` (会议), ``"时间"`` (the meeting's time), ``"place"``, ``"organizer"``,
-  ``"attendees"``, ``"decisions"``, ``"next_meeting"``, ``"attachments"``, ``"dependencies"``;
-- the table: ``"table"`` (no table, missing column, wrong cell count), ``"序号"`` (the number
-  column), and for the other cells the :class:`ParsedItem` attribute: ``"title"``, ``"owner"``,
-  ``"start"``, ``"due"``, ``"deliverable"``, ``"status"``, ``"priority"``, ``"acceptance"``.
+- ``"file"`` (too large, binary, not UTF-8), ``"title"`` (the H1 line, or an empty 行动项 cell),
+  ``"meta"`` (a ``- key: value`` line before the sections it cannot read), ``"section"`` (an
+  unknown or repeated ``##`` heading), ``"时间"`` (the meeting's time: missing or unreadable);
+- ``"decisions"``, ``"dependencies"``, ``"next_meeting"``, ``"attachments"`` for their sections;
+- the table: ``"table"`` (no table, missing or repeated column, wrong cell count), ``"序号"``
+  (not a number, repeated), ``"start"``, ``"due"``, ``"status"``, ``"priority"``.
+
+:func:`luodi.domain.lint.lint` adds ``"owner"``, ``"due"``, ``"deliverable"`` and ``"dependencies"``.
 """
 
 from __future__ import annotations

@@ -83,18 +83,20 @@ def read_list(lines: Sequence[Line], field: str, findings: Findings) -> list[str
 
 def read_dependencies(lines: Sequence[Line], findings: Findings) -> list[ParsedDependency]:
     """``任务2依赖任务1(原因)`` / ``3 depends on 1, 2`` lines; a repeated pair is kept once."""
-    dependencies: list[ParsedDependency] = []
+    dependencies: dict[tuple[int, int], ParsedDependency] = {}
+    warned: set[tuple[int, int, int]] = set()
     for number, text in lines:
         for dependency in _read_dependency(number, text, findings):
             pair = (dependency.dependent, dependency.prerequisite)
-            if any((known.dependent, known.prerequisite) == pair for known in dependencies):
+            if pair not in dependencies:
+                dependencies[pair] = dependency
+            elif (number, *pair) not in warned:
+                warned.add((number, *pair))
                 message = _("{dependent} depends on {prerequisite} is stated twice").format(
                     dependent=pair[0], prerequisite=pair[1]
                 )
                 findings.warning(number, "dependencies", message)
-            else:
-                dependencies.append(dependency)
-    return dependencies
+    return list(dependencies.values())
 
 
 def _read_dependency(number: int, text: str, findings: Findings) -> list[ParsedDependency]:

@@ -24,35 +24,13 @@ from luodi.capture.model import Finding, Findings, ParsedDependency, ParsedItem,
 from luodi.domain.graph import find_cycle
 from luodi.i18n import gettext as _
 
-GROUP_OWNERS = frozenset(
-    {
-        "大家",
-        "全体",
-        "全体人员",
-        "全体成员",
-        "各部门",
-        "各位",
-        "所有人",
-        "团队",
-        "全员",
-        "相关人员",
-        "相关部门",
-        "待定",
-        "未定",
-        "无",
-        "team",
-        "the team",
-        "everyone",
-        "everybody",
-        "all",
-        "all hands",
-        "tbd",
-        "tba",
-        "n/a",
-        "?",
-        "？",
-    }
-)
+# fmt: off
+GROUP_OWNERS = frozenset({
+    "大家", "全体", "全体人员", "全体成员", "各部门", "各位", "所有人", "团队", "全员", "相关人员", "相关部门",
+    "待定", "未定", "无", "team", "the team", "everyone", "everybody", "all", "all hands", "tbd", "tba",
+    "n/a", "?", "？",
+})
+# fmt: on
 """Owners that are not one person (compared in lower case). Placeholders such as 待定/TBD count."""
 
 GROUP_SUFFIXES = ("们", "部门", "团队", "小组", "全体", " team", " group", " department")
@@ -99,14 +77,16 @@ def is_group(owner: str) -> bool:
     return folded in GROUP_OWNERS or folded.endswith(GROUP_SUFFIXES)
 
 
+def _is_one_person(owner: str) -> bool:
+    return bool(owner.strip()) and not is_group(owner) and not _SEVERAL_PEOPLE.search(owner.strip())
+
+
 def _check_owner(item: ParsedItem, directory: Mapping[str, OwnerFacts], findings: Findings) -> None:
     owner = item.owner.strip()
     if not owner:
         findings.error(item.line, "owner", _("Item {number} has no owner").format(number=item.number))
     elif is_group(owner):
-        findings.error(
-            item.line, "owner", _("Owner {owner!r} is a group, not one person").format(owner=owner)
-        )
+        findings.error(item.line, "owner", _("Owner {owner!r} is a group, not one person").format(owner=owner))
     elif _SEVERAL_PEOPLE.search(owner):
         message = _("Owner {owner!r} names several people; give the item to exactly one").format(owner=owner)
         findings.error(item.line, "owner", message)
@@ -127,9 +107,7 @@ def _check_dates(item: ParsedItem, today: dt.date, findings: Findings) -> None:
         )
         findings.warning(item.line, "due", message)
     if item.deliverable is None or not item.deliverable.strip():
-        findings.warning(
-            item.line, "deliverable", _("Item {number} has no deliverable").format(number=item.number)
-        )
+        findings.warning(item.line, "deliverable", _("Item {number} has no deliverable").format(number=item.number))
 
 
 def _edges(meeting: ParsedMeeting) -> Iterator[ParsedDependency]:
@@ -142,9 +120,7 @@ def _edges(meeting: ParsedMeeting) -> Iterator[ParsedDependency]:
                 yield ParsedDependency(item.line, item.number, prerequisite)
 
 
-def _check_dependencies(
-    items: Sequence[ParsedItem], edges: Sequence[ParsedDependency], findings: Findings
-) -> None:
+def _check_dependencies(items: Sequence[ParsedItem], edges: Sequence[ParsedDependency], findings: Findings) -> None:
     by_number = {item.number: item for item in items}
     valid: list[ParsedDependency] = []
     for edge in edges:
@@ -186,13 +162,13 @@ def _check_load(
     """Warn once per owner and ISO week in which this list gives them more than ``limit`` open items."""
     weeks: dict[tuple[str, int, int], list[ParsedItem]] = defaultdict(list)
     for item in items:
-        if item.due is not None and item.owner.strip() and item.status.is_open:
+        if item.due is not None and _is_one_person(item.owner) and item.status.is_open:
             year, week, _weekday = item.due.isocalendar()
             weeks[(item.owner.strip(), year, week)].append(item)
     for (owner, year, week), in_list in weeks.items():
         others = sum(1 for due in elsewhere.get(owner, ()) if due.isocalendar()[:2] == (year, week))
         if len(in_list) + others > limit:
-            message = _(
-                "{owner} has {count} open items due in week {week} of {year} (more than {limit})"
-            ).format(owner=owner, count=len(in_list) + others, week=week, year=year, limit=limit)
+            message = _("{owner} has {count} open items due in week {week} of {year} (more than {limit})").format(
+                owner=owner, count=len(in_list) + others, week=week, year=year, limit=limit
+            )
             findings.warning(in_list[0].line, "owner", message)

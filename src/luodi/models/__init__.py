@@ -1,7 +1,9 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from luodi.models.accounts import ApiToken, User, UserRole, WebSession
 from luodi.models.audit import AuditEntry
 from luodi.models.base import Base
+from luodi.models.board import Comment, Milestone, MilestoneItem
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
 from luodi.models.outbox import Channel, DeliveryAttempt, OutboxMessage, RuleFiring, WorkerHeartbeat
@@ -9,10 +11,12 @@ from luodi.models.people import Person
 from luodi.models.projects import Project
 
 __all__ = [
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "Base",
     "Channel",
+    "Comment",
     "Decision",
     "DeliveryAttempt",
     "Dependency",
@@ -20,9 +24,14 @@ __all__ = [
     "ItemResponse",
     "Meeting",
     "MeetingAttendee",
+    "Milestone",
+    "MilestoneItem",
     "OutboxMessage",
     "Person",
     "Project",
     "RuleFiring",
+    "User",
+    "UserRole",
+    "WebSession",
     "WorkerHeartbeat",
 ]

@@ -33,17 +33,20 @@ _PATHS: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(_PATHS)
 
 
-class _LazyTransports(Mapping[str, "type[Transport[Any]]"]):
+class _LazyTransports(Mapping[str, type[Transport[Any]]]):
     """A read-only dict whose values are imported on first access."""
 
     def __init__(self, paths: Mapping[str, str]) -> None:
-        self._paths, self._loaded = paths, dict[str, "type[Transport[Any]]"]()
+        self._paths, self._loaded = paths, dict[str, type[Transport[Any]]]()
 
     def __getitem__(self, kind: str) -> type[Transport[Any]]:
         if kind not in self._loaded:
             module, _, name = self._paths[kind].partition(":")
             self._loaded[kind] = getattr(importlib.import_module(module), name)
         return self._loaded[kind]
+
+    def __contains__(self, kind: object) -> bool:  # without importing the module
+        return kind in self._paths
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)

@@ -50,7 +50,7 @@ def build(message: Message, *, sender: str, now: float) -> bytes:
         for part in parts:
             del part["MIME-Version"]  # the top level carries it
         mail = MIMEMultipart("alternative", _subparts=parts)
-    subject = message.subject
+    subject = " ".join(message.subject.splitlines())  # a title with a newline must not add headers
     if not subject.isascii():  # compat32 folds a Header into RFC 2047 words; typeshed says str
         subject = cast(str, Header(subject, "utf-8", header_name="Subject"))
     mail["Subject"], mail["From"] = subject, encode_address(sender)

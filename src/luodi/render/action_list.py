@@ -10,19 +10,28 @@ Subjects: ``【行动项】<title>`` in Chinese; ``[Action items] <title>`` in E
 English reader does not read 【行动项】 and an inbox filter for English mail keys on English
 words. Both come from one msgid, so a team that wants 【行动项】 everywhere changes one line of
 the English catalog.
+
+Template context (documented, because a user folder may override the templates): ``view``,
+``lang``, ``subject``, ``items`` (by 序号), ``has_acceptance``, ``owners`` and ``mentions``
+("@小王 @小李 @小陈"), ``meta`` (meeting · time · place · attendees), ``dependencies``
+(DependencyLine), ``recipient``, ``my_items`` (the recipient's own), ``confirm_url``,
+``attachments`` (Attachment), ``ref_year`` (dates in this year are written without it),
+``acceptance`` (item → criteria and ☐ checklist lines), ``html_lang``; ``table`` (the box
+table) in ``body.txt``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
+
 from luodi.i18n import normalize, translations, use_language
 from luodi.render import dates
-from luodi.render.env import get_environment, status_label
+from luodi.render.env import check_url, get_environment, oneline, status_label, tidy
 from luodi.render.table import Align, draw_table
 from luodi.render.views import (
     ActionListView,
@@ -74,21 +83,16 @@ def render_action_list(
     if fmt not in _EXTENSIONS:
         raise ValueError(f"unknown format {fmt!r}; expected text, html or markdown")
     env = get_environment(lang, template_dir)
-    context = _context(view, lang=normalize(lang), recipient=recipient, confirm_url=confirm_url)
-    context["subject"] = render_action_list_subject(view, lang=lang, template_dir=template_dir)
-    if fmt == "text":
-        context["table"] = _box_table(view, lang=normalize(lang), has_acceptance=context["has_acceptance"])
     with use_language(lang):
-        rendered = env.get_template(f"action_list/body.{_EXTENSIONS[fmt]}").render(context)
-    return rendered if fmt == "html" else tidy(rendered)
+        context = _context(env, view, lang=normalize(lang), recipient=recipient, confirm_url=confirm_url)
+        return _body(env, context, fmt)
 
 
 def render_action_list_subject(view: ActionListView, *, lang: str, template_dir: Path | None = None) -> str:
     """「【行动项】Q4服务活动方案跟进」; "[Action items] Q4 …" in English. Always one line."""
     env = get_environment(lang, template_dir)
     with use_language(lang):
-        subject = env.get_template("action_list/subject.txt").render(view=view, lang=normalize(lang))
-    return " ".join(subject.split())
+        return _subject(env, view)
 
 
 def render_action_list_message(
@@ -100,18 +104,27 @@ def render_action_list_message(
     template_dir: Path | None = None,
 ) -> RenderedMessage:
     """Subject and the three bodies, for one recipient (or the group when ``recipient`` is None)."""
-    options: dict[str, Any] = {
-        "lang": lang,
-        "recipient": recipient,
-        "confirm_url": confirm_url,
-        "template_dir": template_dir,
-    }
-    return RenderedMessage(
-        subject=render_action_list_subject(view, lang=lang, template_dir=template_dir),
-        text=render_action_list(view, fmt="text", **options),
-        html=render_action_list(view, fmt="html", **options),
-        markdown=render_action_list(view, fmt="markdown", **options),
-    )
+    env = get_environment(lang, template_dir)
+    with use_language(lang):
+        context = _context(env, view, lang=normalize(lang), recipient=recipient, confirm_url=confirm_url)
+        return RenderedMessage(
+            subject=context["subject"],
+            text=_body(env, context, "text"),
+            html=_body(env, context, "html"),
+            markdown=_body(env, context, "markdown"),
+        )
+
+
+def _subject(env: Environment, view: ActionListView) -> str:
+    return oneline(env.get_template("action_list/subject.txt").render(view=view))
+
+
+def _body(env: Environment, context: dict[str, Any], fmt: Format) -> str:
+    if fmt == "text" and "table" not in context:
+        view, lang = context["view"], context["lang"]
+        context["table"] = _box_table(view, lang=lang, has_acceptance=context["has_acceptance"])
+    rendered = env.get_template(f"action_list/body.{_EXTENSIONS[fmt]}").render(context)
+    return rendered if fmt == "html" else tidy(rendered)
 
 
 def owners(view: ActionListView) -> tuple[PersonView, ...]:
@@ -123,30 +136,20 @@ def owners(view: ActionListView) -> tuple[PersonView, ...]:
     return tuple(found)
 
 
-def tidy(text: str) -> str:
-    """Trailing spaces off, at most one blank line in a row, one final newline."""
-    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
-
-
-def check_url(url: str | None) -> str | None:
-    """Refuse a link that is not http(s): it goes into an href and a text line of its own."""
-    if url is not None and urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(f"confirmation link must be http(s), got {url!r}")
-    return url
-
-
 def _context(
-    view: ActionListView, *, lang: str, recipient: PersonView | None, confirm_url: str | None
+    env: Environment, view: ActionListView, *, lang: str, recipient: PersonView | None, confirm_url: str | None
 ) -> dict[str, Any]:
     items = sorted(view.items, key=lambda item: item.number)
     mine = [item for item in items if recipient is not None and item.owner.same_as(recipient)]
+    people = owners(view)
     return {
         "view": view,
+        "lang": lang,
+        "subject": _subject(env, view),
         "items": items,
         "has_acceptance": any(item.acceptance or item.checklist for item in items),
-        "owners": owners(view),
-        "mentions": " ".join(f"@{person.name}" for person in owners(view)),
+        "owners": people,
+        "mentions": " ".join(f"@{person.name}" for person in people),
         "meta": _meta_line(view, lang=lang),
         "dependencies": dependency_lines(view, lang=lang),
         "recipient": recipient,

@@ -24,6 +24,7 @@ from datetime import date, datetime, time
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import (
     ChoiceLoader,
@@ -85,6 +86,20 @@ def markdown_url(value: object) -> str:
 def oneline(value: object) -> str:
     """Collapse every run of whitespace, line breaks included, into one space."""
     return " ".join(str(value).split())
+
+
+def tidy(text: str) -> str:
+    """Plain text and Markdown output: no trailing spaces, at most one blank line in a row, one
+    final newline (templates stay readable without fighting Jinja's whitespace control)."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def check_url(url: str | None) -> str | None:
+    """Refuse a link that is not http(s): it goes into an href and onto a text line of its own."""
+    if url is not None and urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"a link in a message must be http(s), got {url!r}")
+    return url
 
 
 def _ref_year(context: Context, explicit: int | None) -> int | None:

@@ -30,8 +30,7 @@ from typing import Any
 from jinja2 import Template
 
 from luodi.i18n import normalize, use_language
-from luodi.render.action_list import check_url, tidy
-from luodi.render.env import get_environment
+from luodi.render.env import check_url, get_environment, oneline, tidy
 from luodi.render.views import (
     ItemView,
     MessageKind,
@@ -56,7 +55,7 @@ def render_message(view: MessageView, *, lang: str, template_dir: Path | None = 
     context = message_context(view, lang=normalize(lang))
     folder = f"messages/{kind.value}"
     with use_language(lang):
-        subject = " ".join(env.get_template(f"{folder}/subject.txt").render(context).split())
+        subject = oneline(env.get_template(f"{folder}/subject.txt").render(context))
         context["subject"] = subject
         context.update(prose(env.get_template(f"{folder}/prose.txt"), context))
         text = env.get_template(f"{folder}/body.txt").render(context)
@@ -110,10 +109,10 @@ def prose(template: Template, context: dict[str, Any]) -> dict[str, Any]:
         return "".join(rendered).strip()
 
     def line(name: str, **extra: Any) -> str:
-        return " ".join(block(name, **extra).split())
+        return oneline(block(name, **extra))
 
     def paragraphs(text: str) -> list[str]:
-        return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip()]
+        return [oneline(part) for part in re.split(r"\n\s*\n", text) if part.strip()]
 
     view: MessageView = context["view"]
     return {

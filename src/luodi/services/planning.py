@@ -29,7 +29,6 @@ from luodi.domain.occasions import (
     ItemFacts,
     MeetingFacts,
     Threats,
-    candidate_due_window,
     due_firings,
     meeting_firings,
     slip_estimate,
@@ -116,8 +115,7 @@ class _Planner:
     def _window(self) -> tuple[date, date] | None:
         today = self.now_local.date()
         rule_sets = {self.ctx.rules} | {self.ctx.rules_for(p.id, p.settings) for p in self.projects.values()}
-        windows = [w for rules in rule_sets if (w := candidate_due_window(rules, self.ctx.calendar, today,
-                                                                           since=self.since))]
+        windows = [w for rules in rule_sets if (w := self.ctx.due_window(rules, today, self.since))]
         if not windows:
             return None
         return min(w[0] for w in windows), max(w[1] for w in windows)
@@ -142,12 +140,18 @@ class _Planner:
         rules = self.ctx.rules_for(item.project_id, self.projects[item.project_id].settings)
         meeting = item.meeting
         not_before = to_local(meeting.starts_at, self.ctx.tz) if meeting else datetime.min
-        found = due_firings(rules, self._facts(item), self.ctx.calendar, now_local=self.now_local,
-                            not_before=max(not_before, datetime.combine(self.since, datetime.min.time())),
-                            quiet=self.ctx.quiet)
-        for firing in found:
-            if firing.rule.holds(item.status, item.confirmed_at is not None):
-                self._fire_item(item, firing, rules)
+        not_before = max(not_before, datetime.combine(self.since, datetime.min.time()))
+        # A status change a rule makes can bring further occasions (the delayed mark starts the
+        # overdue reminders), so evaluate again until the item's status settles.
+        for _round in range(len(ItemStatus)):
+            status = item.status
+            found = due_firings(rules, self._facts(item), self.ctx.calendar, now_local=self.now_local,
+                                not_before=not_before, quiet=self.ctx.quiet)
+            for firing in found:
+                if firing.rule.holds(item.status, item.confirmed_at is not None):
+                    self._fire_item(item, firing, rules)
+            if item.status is status:
+                break
 
     def _fire_item(self, item: Item, firing: Firing, rules: tuple[Rule, ...]) -> None:
         rule = firing.rule

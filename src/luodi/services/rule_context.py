@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from luodi.config import config_file
+from luodi.domain.occasions import candidate_due_window
 from luodi.domain.rules import DEFAULT_RULES, Rule, effective_rules
 from luodi.domain.workdays import Calendar, QuietHours, load_overrides
 
@@ -28,6 +29,14 @@ class RuleContext:
     # How far back a plan step looks for occasions it has not fired yet (a worker that was down).
     catch_up: timedelta = timedelta(days=7)
     _project_rules: dict[int, tuple[Rule, ...]] = field(default_factory=dict)
+    _windows: dict[tuple[tuple[Rule, ...], date, date], tuple[date, date] | None] = field(default_factory=dict)
+
+    def due_window(self, rules: tuple[Rule, ...], today: date, since: date) -> tuple[date, date] | None:
+        """``candidate_due_window`` memoised: a worker asks the same question all day long."""
+        key = (rules, today, since)
+        if key not in self._windows:
+            self._windows[key] = candidate_due_window(rules, self.calendar, today, since=since)
+        return self._windows[key]
 
     def rules_for(self, project_id: int, project_settings: dict[str, Any] | None) -> tuple[Rule, ...]:
         """The organisation's rules with the project's ``rules`` overrides layered on top."""

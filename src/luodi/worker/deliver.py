@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from luodi.db import rowcount
 from luodi.domain.enums import OutboxStatus
 from luodi.models import DeliveryAttempt, OutboxMessage
 from luodi.notify.base import TransportError as DeliveryError
+
+if TYPE_CHECKING:
+    from luodi.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,11 @@ class DeliveryPolicy:
     max_attempts: int = 8
     backoff_base: timedelta = timedelta(seconds=30)
     backoff_cap: timedelta = timedelta(hours=2)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeliveryPolicy:
+        return cls(lease=timedelta(seconds=settings.lease_seconds), max_attempts=settings.max_attempts,
+                   backoff_base=timedelta(seconds=settings.backoff_seconds))
 
     def backoff(self, attempt: int, rng: random.Random) -> timedelta:
         """Exponential backoff with jitter: base·2^(n−1), capped, times a factor in [0.5, 1]."""
@@ -66,19 +74,22 @@ def claim(
         query = query.where(OutboxMessage.id.in_(only))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    row_id = session.scalar(query)
-    if row_id is None:
+    for _race in range(5):  # another worker may win the row between our SELECT and UPDATE
+        row_id = session.scalar(query)
+        if row_id is None:
+            session.rollback()
+            return None
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, due)
+            .values(status=OutboxStatus.SENDING, lease_until=now + policy.lease, claimed_by=worker_id,
+                    attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(claimed) == 1:
+            break
         session.rollback()
-        return None
-    claimed = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, due)
-        .values(status=OutboxStatus.SENDING, lease_until=now + policy.lease, claimed_by=worker_id,
-                attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(claimed) != 1:
-        session.rollback()
+    else:
         return None
     row = session.get(OutboxMessage, row_id, populate_existing=True)
     assert row is not None

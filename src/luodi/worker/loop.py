@@ -70,13 +70,18 @@ class Worker:
     sessions: sessionmaker[Session]
     clock: Clock
     interval: float = 30.0
-    policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    policy: DeliveryPolicy | None = None
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{random.randrange(1 << 16)}")
     stopping: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        if self.policy is None:
+            self.policy = DeliveryPolicy.from_settings(self.settings)
 
     def run_once(self) -> tuple[Plan, int]:
         """One plan step at the current time, then deliver everything that is due."""
         ctx = RuleContext.from_settings(self.settings)
+        assert self.policy is not None
         senders, rng, delivered = Senders(self.settings), random.Random(), 0
         started = self.clock.now()
         try:

@@ -32,7 +32,7 @@ def deliver_now(
     Rows that fail stay in the outbox with a retry time, for the worker to deliver later.
     """
     clock = clock or settings.make_clock()
-    policy = policy or DeliveryPolicy()
+    policy = policy or DeliveryPolicy.from_settings(settings)
     senders = Senders(settings)
     rng = random.Random()
     me = worker_id()
