@@ -14,14 +14,16 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
-MAX_BYTES = 1_000_000
 
 
 def _read(file: Path) -> bytes:
-    """The file's bytes; a missing or unreadable file is a usage error (exit 2)."""
+    """The file's bytes (at most one past the parser's limit, so a huge file is never read whole:
+    the parser then reports it as too large); a missing or unreadable file is a usage error."""
+    from luodi.capture.markdown import MAX_BYTES
+
     try:
         with file.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)   # the parser reports "too large" by line
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         fail(f"{file}: {exc.strerror or exc}")
 

@@ -107,7 +107,7 @@ _CARD_COLUMNS = (Item.id, Item.code, Item.title, Person.name, Item.due, Item.sta
                  Item.version, Item.confirmed_at, Item.owner_id, Item.project_id, Item.deliverable)
 
 
-def _cards(session: Session, query: Select[Any], viewer: Viewer, *, today: date) -> list[Card]:
+def _cards(session: Session, query: Select[*tuple[Any, ...]], viewer: Viewer, *, today: date) -> list[Card]:
     rows = session.execute(query).all()
     progress = rollup(session, [row[0] for row in rows])
     cards = []

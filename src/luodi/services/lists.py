@@ -113,7 +113,7 @@ def send(session: Session, meeting_id: int, *, resend: bool, now: datetime, opti
     Without ``resend`` a list already sent queues nothing. Each owner's copy carries their own
     signed confirmation link. The caller commits, then delivers (or leaves it to the worker).
     """
-    meeting = session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+    meeting = session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
         meetings.get(session, meeting_id)  # raises NotFound
         raise AssertionError("unreachable")

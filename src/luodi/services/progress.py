@@ -41,6 +41,7 @@ def rollup(session: Session, item_ids: Iterable[int]) -> dict[int, Progress]:
                 select(Item.parent_id, Item.id, Item.status).where(Item.parent_id.in_(frontier[start:start + CHUNK]))
             ).all()
             for parent_id, child_id, status in rows:
+                assert parent_id is not None
                 children.setdefault(parent_id, []).append((child_id, status is ItemStatus.DONE))
                 found.append(child_id)
         frontier, depth, seen = found, depth + 1, seen + len(found)

@@ -82,7 +82,7 @@ class Worker:
         """One plan step at the current time, then deliver everything that is due."""
         ctx = RuleContext.from_settings(self.settings)
         assert self.policy is not None
-        senders, rng, delivered = Senders(self.settings), random.Random(), 0
+        senders, rng, delivered = Senders(self.settings, clock=self.clock), random.Random(), 0
         started = self.clock.now()
         try:
             with self.sessions() as session:

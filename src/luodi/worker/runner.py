@@ -33,7 +33,7 @@ def deliver_now(
     """
     clock = clock or settings.make_clock()
     policy = policy or DeliveryPolicy.from_settings(settings)
-    senders = Senders(settings)
+    senders = Senders(settings, clock=clock)
     rng = random.Random()
     me = worker_id()
     try:
@@ -65,7 +65,7 @@ def test_channel(session: Session, name: str, *, settings: Settings, now: dateti
     try:
         from luodi.notify.registry import build_transport
 
-        build_transport(channel.kind, channel.config, http=senders.http).send(message)
+        build_transport(channel.kind, channel.config, http=senders.http, clock=senders.timestamp).send(message)
     except TransportError as exc:
         if exc.permanent:
             channel.needs_attention, channel.last_error = True, exc.message[:2000]

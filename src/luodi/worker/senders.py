@@ -6,7 +6,7 @@ connection per message); HTTP bots share one httpx client.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from luodi.notify.ratelimit import next_allowed
 from luodi.notify.registry import build_transport
 
 if TYPE_CHECKING:
+    from luodi.clock import Clock
     from luodi.config import Settings
 
 
@@ -35,10 +36,13 @@ def message_for(row: OutboxMessage) -> Message:
 class Senders:
     """The worker's sender: email from the settings, bots from their channel rows."""
 
-    def __init__(self, settings: Settings, *, http: httpx.Client | None = None) -> None:
+    def __init__(self, settings: Settings, *, http: httpx.Client | None = None, clock: Clock | None = None) -> None:
         self.settings = settings
         self.http = http or httpx.Client(timeout=10.0)
         self._email: Transport[Any] | None = None
+        # Signatures carry a timestamp: the transports read the worker's one clock.
+        source = clock or settings.make_clock()
+        self.timestamp: Callable[[], float] = lambda: source.now().timestamp()
 
     def __call__(self, session: Session, row: OutboxMessage, now: datetime) -> None:
         message = message_for(row)
@@ -52,7 +56,7 @@ class Senders:
         if channel is None or not channel.enabled:
             raise TransportError(f"channel {row.channel!r} is missing or disabled", permanent=True)
         try:
-            build_transport(channel.kind, channel.config, http=self.http, clock=time.time).send(message)
+            build_transport(channel.kind, channel.config, http=self.http, clock=self.timestamp).send(message)
         except TransportError as exc:
             if exc.permanent:  # a bad key or URL: flag the channel for a person to fix
                 channel.needs_attention, channel.last_error = True, exc.message[:2000]
@@ -81,7 +85,8 @@ class Senders:
 
     def _email_transport(self) -> Transport[Any]:
         if self._email is None:
-            self._email = build_transport("email", None, http=self.http, settings=self.settings)
+            self._email = build_transport("email", None, http=self.http, settings=self.settings,
+                                          clock=self.timestamp)
             self._email.__enter__()  # type: ignore[attr-defined]
         return self._email
 

@@ -1,0 +1,102 @@
+"""The rules worker through the CLI: tick (simulate, apply), timeline, outbox, channel, worker --once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from luodi.models import Item, OutboxMessage, RuleFiring
+from support.fakebots import WebhookReceiver
+from support.q4 import open_session
+from support.smtpd import SMTPSink
+
+Q4 = Path(__file__).parents[1] / "data" / "q4_zh.md"
+
+
+def _setup(cli, people_csv: Path) -> None:  # type: ignore[no-untyped-def]
+    cli.env["LUODI_CLOCK"] = "2026-09-26T15:40+08:00"
+    assert cli("people", "import", str(people_csv)).exit_code == 0
+    assert cli("meeting", "import", str(Q4), "--project", "Q4").exit_code == 0
+
+
+def test_tick_simulates_then_applies_once(cli, people_csv: Path, db_url: str) -> None:
+    _setup(cli, people_csv)
+    shown = cli("tick", "--at", "2026-09-30T09:30", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    doc = shown.json()
+    assert doc["at"] == "2026-09-30T01:30:00+00:00"
+    firings = {(f["item"], f["rule"]): f for f in doc["firings"]}
+    assert firings["T002", "at_risk_before_1d"]["recipients"] == ["小林"]
+    assert firings["T001", "remind_due_morning"]["scheduled_at"] == "2026-09-30T01:00:00+00:00"
+    assert doc["status_changes"] == [{"item": "T002", "from": "not_started", "to": "at_risk"}]
+    with open_session(db_url) as session:   # a simulation writes nothing
+        assert session.scalar(select(func.count()).select_from(RuleFiring)) == 0
+        assert session.scalars(select(Item.status).where(Item.code == "T002")).one() == "not_started"
+    applied = cli("tick", "--at", "2026-09-30T09:30", "--apply", "--json").json()
+    assert applied == doc
+    again = cli("tick", "--at", "2026-09-30T09:30", "--apply", "--json").json()
+    assert again["firings"] == [] and again["status_changes"] == []
+    with open_session(db_url) as session:
+        assert session.scalars(select(Item.status).where(Item.code == "T002")).one() == "at_risk"
+        assert session.scalar(select(func.count()).select_from(RuleFiring)) > 0
+    human = cli("tick", "--at", "2026-09-30T09:30")
+    assert human.exit_code == 0 and "simulation" in human.stdout
+    assert cli("tick", "--at", "tomorrow").exit_code == 2
+
+
+def test_timeline_lists_the_planned_schedule(cli, people_csv: Path) -> None:
+    _setup(cli, people_csv)
+    rows = cli("timeline", "--meeting", "1", "--json").json()
+    planned = [(r["at"][:16], r["item"], r["rule"]) for r in rows]
+    assert ("2026-09-30T17:00", "T001", "escalate_due_end") in planned
+    assert ("2026-10-08T17:00", "T002", "escalate_due_end") in planned
+    superseded = [r for r in rows if r["note"] and "superseded" in r["note"]]
+    assert [(r["item"], r["rule"]) for r in superseded] == [("T002", "remind_before_3d")]
+    escalation = next(r for r in rows if r["rule"] == "escalate_due_end" and r["item"] == "T001")
+    assert escalation["recipients"] == ["张经理", "小林"]
+    assert cli("timeline", "--meeting", "99").exit_code == 2
+
+
+def test_worker_once_delivers_and_outbox_commands(cli, people_csv: Path, db_url: str) -> None:
+    _setup(cli, people_csv)
+    with SMTPSink() as sink:
+        cli.env |= {"LUODI_CLOCK": "2026-09-30T09:35+08:00", "LUODI_SMTP_PORT": str(sink.port)}
+        ran = cli("worker", "--once")
+        assert ran.exit_code == 0, ran.stderr
+        assert "delivered" in ran.stdout
+        delivered = len(sink.messages)
+        assert delivered >= 4
+    rows = cli("outbox", "list", "--json").json()
+    assert len(rows) == delivered and {r["status"] for r in rows} == {"sent"}
+    assert cli("outbox", "list", "--status", "bogus").exit_code == 2
+    sent_id = rows[0]["id"]
+    refused = cli("outbox", "retry", str(sent_id))
+    assert refused.exit_code == 2 and "sent" in refused.stderr
+    with open_session(db_url) as session:
+        when = session.get_one(OutboxMessage, sent_id).created_at
+        session.add(OutboxMessage(key="manual", kind="test", channel="email", address="x@example.com", subject="s",
+                                  body_text="t", payload={}, next_attempt_at=when, created_at=when))
+        session.commit()
+        manual = session.scalars(select(OutboxMessage.id).where(OutboxMessage.key == "manual")).one()
+    assert cli("outbox", "cancel", str(manual)).exit_code == 0
+    assert cli("outbox", "list", "--status", "cancelled", "--json").json()[0]["id"] == manual
+    assert cli("outbox", "retry", str(manual)).exit_code == 0
+    assert cli("outbox", "list", "--status", "pending", "--json").json()[0]["id"] == manual
+
+
+def test_channel_add_list_test(cli) -> None:
+    with WebhookReceiver(secret="hook-secret") as hook:
+        added = cli("channel", "add", "ops", "--kind", "webhook", "--url", hook.url, "--secret", "hook-secret")
+        assert added.exit_code == 0, added.stderr
+        listed = cli("channel", "list", "--json").json()
+        assert listed[0]["name"] == "ops" and listed[0]["signed"] is True
+        assert "hook-secret" not in str(listed)
+        tested = cli("channel", "test", "ops")
+        assert tested.exit_code == 0, tested.stderr
+        assert len(hook.accepted) == 1 and "luodi" in hook.accepted[0].json["text"]
+    assert cli("channel", "add", "ops", "--kind", "webhook", "--url", "http://x").exit_code == 2
+    assert cli("channel", "add", "bad", "--kind", "telegram", "--url", "http://x").exit_code == 2
+    assert cli("channel", "add", "bad", "--kind", "slack", "--url", "ftp://x").exit_code == 2
+    broken = cli("channel", "test", "ops")   # the receiver is gone now
+    assert broken.exit_code == 1 and "ops" in broken.stderr
