@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
+from luodi.i18n import gettext as _
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -68,7 +70,7 @@ def parse_at(value: str | None) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
     except ValueError:
-        fail(f"--at: expected YYYY-MM-DD[THH:MM], got {value!r}")
+        fail(_("--at: expected YYYY-MM-DD[THH:MM], got {value!r}").format(value=value))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=settings().tz)
     return parsed.astimezone(UTC)

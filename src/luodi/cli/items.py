@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from luodi.cli.context import fail, now, print_json, service_errors, session_scope
+from luodi.i18n import gettext as _
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -30,7 +31,8 @@ def list_(
     try:
         wanted = ItemStatus(status) if status else None
     except ValueError:
-        fail(f"--status: expected one of {', '.join(s.value for s in ItemStatus)}, got {status!r}")
+        fail(_("--status: expected one of {choices}, got {value!r}").format(
+            choices=", ".join(s.value for s in ItemStatus), value=status))
     with session_scope() as session:
         rows = items.public_list(session, items.list_items(session, meeting_id=meeting, owner=owner,
                                                            status=wanted, project=project, limit=limit))
@@ -57,7 +59,8 @@ def confirm(
         item = items.by_code(session, code, project=project)
         changed = confirmations.confirm(session, item, people.get_by_name(session, as_), via="cli", now=now())
         session.commit()
-    typer.echo(f"{item.code} confirmed by {as_}" if changed else f"{item.code} was already confirmed")
+    typer.echo((_("{code} confirmed by {name}") if changed else _("{code} was already confirmed")).format(
+        code=item.code, name=as_))
 
 
 @app.command("reschedule")
@@ -73,7 +76,7 @@ def reschedule(
     from luodi.services.audit import Actor
 
     if approve == decline:
-        fail("give exactly one of --approve or --decline")
+        fail(_("give exactly one of --approve or --decline"))
     with session_scope() as session, service_errors():
         item = items.by_code(session, code, project=project)
         actor_id = people.get_by_name(session, as_).id if as_ else None
@@ -81,6 +84,8 @@ def reschedule(
                                                   actor=Actor.person(actor_id, "cli"), now=now())
         session.commit()
     if approve:
-        typer.echo(f"{item.code}: due moved to {item.due.isoformat()} (rescheduled {item.reschedule_count}×)")
+        typer.echo(_("{code}: due moved to {due} (rescheduled {count}×)").format(
+            code=item.code, due=item.due.isoformat(), count=item.reschedule_count))
     else:
-        typer.echo(f"{item.code}: request for {request.requested_due} declined; due stays {item.due.isoformat()}")
+        typer.echo(_("{code}: request for {requested} declined; due stays {due}").format(
+            code=item.code, requested=request.requested_due, due=item.due.isoformat()))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from luodi.cli.context import fail, now, parse_at, print_json, service_errors, session_scope, settings
+from luodi.i18n import gettext as _
 
 if TYPE_CHECKING:
     from luodi.services.meetings import ImportReport
@@ -36,8 +37,8 @@ def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) 
             for f in findings:
                 typer.echo(f"{file}:{f.line}: {severity}: [{f.field}] {f.message}", err=True)
         if report.ok:
-            typer.echo(f"{verb}: {len(report.items)} items" +
-                       (f", meeting {report.meeting_id}" if report.meeting_id else ""))
+            typer.echo(_("{verb}: {count} items").format(verb=verb, count=len(report.items)) +
+                       (_(", meeting {id}").format(id=report.meeting_id) if report.meeting_id else ""))
     if report.errors:
         raise typer.Exit(1)
 
@@ -53,7 +54,7 @@ def lint(file: Path, json: JsonOpt = False) -> None:
                                         max_open_per_week=settings().max_open_per_week)
         if parsed is not None and report.ok:
             report.items = [_preview(i) for i in parsed.items]
-    _show_report(report, file, as_json=json, verb="ok")
+    _show_report(report, file, as_json=json, verb=_("ok"))
 
 
 def _preview(item: Any) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def import_(
             report.meeting_id = None
         else:
             session.commit()
-    _show_report(report, file, as_json=json, verb="dry run" if dry_run else "imported")
+    _show_report(report, file, as_json=json, verb=_("dry run") if dry_run else _("imported"))
 
 
 @app.command("list")
@@ -133,9 +134,9 @@ def render(
     from luodi.services import lists, meetings
 
     if format not in ("text", "html", "markdown"):
-        fail(f"--format: expected text, html or markdown, got {format!r}")
+        fail(_("--format: expected text, html or markdown, got {value!r}").format(value=format))
     if lang not in ("zh", "en"):
-        fail(f"--lang: expected zh or en, got {lang!r}")
+        fail(_("--lang: expected zh or en, got {value!r}").format(value=lang))
     with session_scope() as session, service_errors():
         view = lists.build_view(session, meetings.get(session, meeting_id), tz=settings().tz)
     typer.echo(render_action_list(view, lang=lang, fmt=format, template_dir=settings().template_dir))  # type: ignore[arg-type]
@@ -166,14 +167,16 @@ def send(
     if json:
         print_json(document)
     elif report.already_sent:
-        typer.echo(f"already sent at {report.sent_at:%Y-%m-%d %H:%M} UTC; nothing sent (use --resend)")
+        when = f"{report.sent_at:%Y-%m-%d %H:%M}"
+        typer.echo(_("already sent at {when} UTC; nothing sent (use --resend)").format(when=when))
     else:
-        typer.echo(f"sent to {len(sent)} of {len(outcomes)}: {', '.join(report.recipients)}")
+        typer.echo(_("sent to {sent} of {total}: {names}").format(
+            sent=len(sent), total=len(outcomes), names=", ".join(report.recipients)))
         for name in report.unreachable:
-            typer.echo(f"warning: {name} has no email address", err=True)
+            typer.echo(_("warning: {name} has no email address").format(name=name), err=True)
         if len(sent) < len(outcomes):
-            typer.echo(f"{len(outcomes) - len(sent)} not delivered yet; the worker retries them "
-                       "(see `luodi outbox list`)", err=True)
+            typer.echo(_("{count} not delivered yet; the worker retries them (see `luodi outbox list`)").format(
+                count=len(outcomes) - len(sent)), err=True)
     if len(sent) < len(outcomes):
         raise typer.Exit(1)
 
@@ -197,15 +200,16 @@ def status(
         return
     tz = settings().tz
     console = Console()
-    sent = f"{result.sent_at.astimezone(tz):%Y-%m-%d %H:%M}" if result.sent_at else "not sent"
+    sent = f"{result.sent_at.astimezone(tz):%Y-%m-%d %H:%M}" if result.sent_at else _("not sent")
     deadline = f"{result.deadline.astimezone(tz):%Y-%m-%d %H:%M}" if result.deadline else "-"
-    console.print(f"[bold]{result.title}[/bold]  sent: {sent}  deadline: {deadline}")
-    table = Table("code", "title", "owner", "due", "confirmed")
+    console.print(_("{title}  sent: {sent}  deadline: {deadline}").format(
+        title=result.title, sent=sent, deadline=deadline))
+    table = Table(_("code"), _("title"), _("owner"), _("due"), _("confirmed"))
     for item in result.items:
         table.add_row(item["code"], item["title"], item["owner"], item["due"], "✓" if item["confirmed"] else "✗")
     console.print(table)
     if result.past_deadline:
-        calls = Table("owner", "phone", "items", title="call list")
+        calls = Table(_("owner"), _("phone"), _("items"), title=_("call list"))
         for entry in result.call_list:
             calls.add_row(entry.owner, entry.phone or "-", ", ".join(entry.items))
-        console.print(calls if result.call_list else "everyone has confirmed")
+        console.print(calls if result.call_list else _("everyone has confirmed"))

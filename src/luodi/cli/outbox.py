@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from luodi.cli.context import fail, now, print_json, service_errors, session_scope, settings
+from luodi.i18n import gettext as _
 
 outbox_app = typer.Typer(no_args_is_help=True)
 channel_app = typer.Typer(no_args_is_help=True)
@@ -45,7 +46,7 @@ def outbox_retry(outbox_id: int) -> None:
     with session_scope() as session, service_errors():
         outbox.retry(session, outbox_id, now=now())
         session.commit()
-    typer.echo(f"outbox {outbox_id} queued")
+    typer.echo(_("outbox {id} queued").format(id=outbox_id))
 
 
 @outbox_app.command("cancel")
@@ -56,7 +57,7 @@ def outbox_cancel(outbox_id: int) -> None:
     with session_scope() as session, service_errors():
         outbox.cancel(session, outbox_id, now=now())
         session.commit()
-    typer.echo(f"outbox {outbox_id} cancelled")
+    typer.echo(_("outbox {id} cancelled").format(id=outbox_id))
 
 
 @channel_app.command("add")
@@ -73,7 +74,7 @@ def channel_add(
     with session_scope() as session, service_errors():
         channels.add(session, name=name, kind=kind, url=url, secret=secret, project=project, now=now())
         session.commit()
-    typer.echo(f"channel {name} ({kind}) added")
+    typer.echo(_("channel {name} ({kind}) added").format(name=name, kind=kind))
 
 
 @channel_app.command("list")
@@ -104,5 +105,5 @@ def channel_test(name: str) -> None:
     with session_scope() as session, service_errors():
         error = test_channel(session, name, settings=settings(), now=now())
     if error:
-        fail(f"channel {name}: {error}", code=1)
-    typer.echo(f"channel {name}: test message delivered")
+        fail(_("channel {name}: {error}").format(name=name, error=error), code=1)
+    typer.echo(_("channel {name}: test message delivered").format(name=name))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from luodi.cli.context import fail, now, print_json, service_errors, session_scope
+from luodi.i18n import gettext as _
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -24,7 +25,8 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with name,email,phone
     with session_scope() as session, service_errors():
         result = people.import_csv(session, text, now=now())
         session.commit()
-    typer.echo(f"created {len(result.created)}, updated {len(result.updated)}")
+    typer.echo(_("created {created}, updated {updated}").format(
+        created=len(result.created), updated=len(result.updated)))
 
 
 @app.command("list")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from luodi.cli.context import print_json, settings
+from luodi.i18n import gettext as _
 
 db_app = typer.Typer(no_args_is_help=True)
 config_app = typer.Typer(no_args_is_help=True)
@@ -19,7 +20,7 @@ def db_upgrade() -> None:
     from luodi.migrate import upgrade_to_head
 
     revision = upgrade_to_head(settings().database_url)
-    typer.echo(f"database at revision {revision}")
+    typer.echo(_("database at revision {revision}").format(revision=revision))
 
 
 @db_app.command("current")
@@ -65,7 +66,8 @@ def _serve(host: str, port: int, *, worker: bool = True) -> None:
         runner = Worker(settings(), make_sessionmaker(make_engine(settings().database_url)),
                         settings().make_clock(), interval=30.0)
         threading.Thread(target=runner.run, name="luodi-worker", daemon=True).start()
-    typer.echo(f"luodi is serving at http://{host}:{port}" + (" (with a worker)" if worker else ""))
+    suffix = _(" (with a worker)") if worker else ""
+    typer.echo(_("luodi is serving at {url}").format(url=f"http://{host}:{port}") + suffix)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:

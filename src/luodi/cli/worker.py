@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from luodi.cli.context import fail, parse_at, print_json, service_errors, session_scope, settings
+from luodi.i18n import gettext as _
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
 
@@ -31,10 +32,11 @@ def worker(
     try:
         if once:
             result, delivered = runner.run_once()
-            typer.echo(f"planned {len(result.firings)} firings, {len(result.status_changes)} status changes; "
-                       f"delivered {delivered}")
+            typer.echo(_("planned {firings} firings, {changes} status changes; delivered {delivered}").format(
+                firings=len(result.firings), changes=len(result.status_changes), delivered=delivered))
         else:
-            typer.echo(f"worker {runner.worker_id} running every {interval:g}s (SIGTERM to stop)")
+            typer.echo(_("worker {id} running every {seconds}s (SIGTERM to stop)").format(
+                id=runner.worker_id, seconds=f"{interval:g}"))
             runner.run()
     finally:
         engine.dispose()
@@ -65,12 +67,13 @@ def tick(
         else:
             session.rollback()
     for line in ctx.calendar.warnings():
-        typer.echo(f"warning: {line}", err=True)
+        typer.echo(_("warning: {text}").format(text=line), err=True)
     if json:
         print_json(document)
         return
     tz = settings().tz
-    table = Table("item", "rule", "recipients", "scheduled_at", title=f"at {moment.astimezone(tz):%Y-%m-%d %H:%M}")
+    table = Table(_("item"), _("rule"), _("recipients"), _("scheduled at"),
+                  title=_("at {when}").format(when=f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"))
     for firing in document["firings"]:
         from datetime import datetime
 
@@ -81,7 +84,7 @@ def tick(
     for change in document["status_changes"]:
         console.print(f"{change['item']}: {change['from']} → {change['to']}")
     if not apply:
-        console.print("(simulation: nothing written; add --apply to do it)")
+        console.print(_("(simulation: nothing written; add --apply to do it)"))
 
 
 def timeline(
@@ -101,7 +104,7 @@ def timeline(
     if json:
         print_json(rows)
         return
-    table = Table("when", "item", "rule", "recipients", "note")
+    table = Table(_("when"), _("item"), _("rule"), _("recipients"), _("note"))
     for row in rows:
         table.add_row(row["at"][:16].replace("T", " "), row["item"], row["rule"], ", ".join(row["recipients"]),
                       row["note"] or "")

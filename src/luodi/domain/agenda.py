@@ -43,6 +43,12 @@ URGENT = frozenset({Reason.BLOCKER, Reason.AT_RISK, Reason.OVERDUE, Reason.NOT_S
 ORDER = {reason: index for index, reason in enumerate(Reason)}
 
 
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"  # contacted; the outcome is kept
+    DROPPED = "dropped"  # no longer needed (the reason went away the same day)
+
+
 class Cause(StrEnum):
     """The article's three causes of an item that does not move (策略2:风险前置干预)."""
 

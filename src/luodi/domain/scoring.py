@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
@@ -21,6 +22,14 @@ DEFAULT_PASS_MARK = 60
 
 # Chinese names accepted on the command line: 完整性=4,准确性=5,可执行性=3,创新性=3
 ALIASES = {"完整性": "completeness", "准确性": "accuracy", "可执行性": "executability", "创新性": "innovation"}
+
+
+class SubmissionKind(StrEnum):
+    """What an owner hands in (ACC-1, FU-6)."""
+
+    DRAFT = "draft"  # early, for feedback (the article's trap 5: 允许提前提交draft版本)
+    PARTIAL = "partial"  # a short version (简版) with a date for the full one
+    FINAL = "final"  # to be accepted
 
 
 class RubricError(ValueError):
@@ -45,7 +54,8 @@ class Rubric:
     def __post_init__(self) -> None:
         total = sum(c.weight for c in self.criteria)
         if total != 100 or any(c.weight <= 0 for c in self.criteria):
-            raise RubricError(_("rubric weights must be positive and add up to 100, got {total}").format(total=total), field="rubric")
+            message = _("rubric weights must be positive and add up to 100, got {total}").format(total=total)
+            raise RubricError(message, field="rubric")
         if len({c.key for c in self.criteria}) != len(self.criteria):
             raise RubricError(_("rubric criteria must have distinct names"), field="rubric")
         if not 0 <= self.pass_mark <= 100:
@@ -87,13 +97,15 @@ def check_scores(rubric: Rubric, scores: Mapping[str, int]) -> None:
     """Raise RubricError naming the criterion: unknown, missing, or not a whole 1…5."""
     for key in scores:
         if key not in rubric.keys:
-            raise RubricError(_("unknown criterion {key!r}; expected {keys}").format(key=key, keys=", ".join(rubric.keys)), field=key)
+            message = _("unknown criterion {key!r}; expected {keys}").format(key=key, keys=", ".join(rubric.keys))
+            raise RubricError(message, field=key)
     for key in rubric.keys:
         if key not in scores:
             raise RubricError(_("missing a score for {key}").format(key=key), field=key)
         value = scores[key]
         if isinstance(value, bool) or not isinstance(value, int) or not MIN_SCORE <= value <= MAX_SCORE:
-            raise RubricError(_("{key} must be a whole score from 1 to 5, got {value!r}").format(key=key, value=value), field=key)
+            message = _("{key} must be a whole score from 1 to 5, got {value!r}").format(key=key, value=value)
+            raise RubricError(message, field=key)
 
 
 def total(rubric: Rubric, scores: Mapping[str, int]) -> int:

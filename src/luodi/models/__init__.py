@@ -4,6 +4,16 @@ from luodi.models.accounts import ApiToken, User, UserRole, WebSession
 from luodi.models.audit import AuditEntry
 from luodi.models.base import Base
 from luodi.models.board import Comment, Milestone, MilestoneItem
+from luodi.models.followup import (
+    AcceptanceRound,
+    Blocker,
+    CarriedItem,
+    FollowUp,
+    ItemChecklist,
+    Retrospective,
+    Standup,
+    Submission,
+)
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
 from luodi.models.outbox import Channel, DeliveryAttempt, OutboxMessage, RuleFiring, WorkerHeartbeat
@@ -11,16 +21,21 @@ from luodi.models.people import Person
 from luodi.models.projects import Project
 
 __all__ = [
+    "AcceptanceRound",
     "ApiToken",
     "Attachment",
     "AuditEntry",
     "Base",
+    "Blocker",
+    "CarriedItem",
     "Channel",
     "Comment",
     "Decision",
     "DeliveryAttempt",
     "Dependency",
+    "FollowUp",
     "Item",
+    "ItemChecklist",
     "ItemResponse",
     "Meeting",
     "MeetingAttendee",
@@ -29,7 +44,10 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Project",
+    "Retrospective",
     "RuleFiring",
+    "Standup",
+    "Submission",
     "User",
     "UserRole",
     "WebSession",

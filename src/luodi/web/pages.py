@@ -44,3 +44,32 @@ class MeetingPage:
     past_deadline: bool              # the confirmation deadline has passed
     now: datetime                    # when the page was built
     tz: ZoneInfo                     # for showing times
+
+
+@dataclass(frozen=True)
+class MeetingFormPage:
+    """Create or edit a meeting (coordinators). Times are local, ``YYYY-MM-DDTHH:MM``."""
+
+    meeting_id: int | None           # None: a new meeting
+    values: dict[str, str]           # the form's values (submitted ones after an error)
+    projects: dict[int, str]         # projects the viewer may create meetings in (new meetings only)
+    can_create_project: bool         # may type a new project's name
+    error: str | None                # the refusal to show above the form
+    error_field: str | None          # the field it names, marked invalid
+
+
+@dataclass(frozen=True)
+class ImportPage:
+    """Paste or upload an action-list Markdown; then preview (lint + rendered list) before importing."""
+
+    source: str                      # the Markdown (kept across preview and import)
+    projects: dict[int, str]         # projects the viewer may import into
+    project_id: int | None           # the chosen project
+    new_project: str                 # or a new project's name (coordinators of every project)
+    can_create_project: bool
+    errors: list[dict[str, Any]]     # lint errors: line, field, message (import is refused)
+    warnings: list[dict[str, Any]]   # lint warnings (import is allowed)
+    preview_html: str | None         # the 【行动项】 list as it will be sent (escaped HTML), after a clean lint
+    preview_subject: str | None      # its subject line
+    items: list[dict[str, Any]]      # the items it would create
+    error: str | None                # a refusal that is not a lint finding (empty file, role)
