@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-
-import click
-import typer
+from typing import Any
 
 ROOT = Path(__file__).parents[1]
 
@@ -35,23 +33,32 @@ def configuration() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+def _walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
+    """The command and its subcommands (Typer vendors click, so test for ``commands``)."""
     found = [(path, command)]
-    if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found += _walk(command.commands[name], [*path, name])
+    for name in sorted(getattr(command, "commands", {}) or {}):
+        found += _walk(command.commands[name], [*path, name])
     return found
 
 
 def cli_reference() -> str:
+    """Every command's --help as plain text (Rich panels off: they print instead of returning)."""
+    import typer.core
+
     from luodi.cli.main import app
 
-    root = typer.main.get_command(app)
-    lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", ""]
-    for path, command in _walk(root, ["luodi"]):
-        with click.Context(command, info_name=" ".join(path), terminal_width=100) as ctx:
-            text = command.get_help(ctx)
-        lines += [f"## `{' '.join(path)}`", "", "```", text.rstrip(), "```", ""]
+    had_rich, typer.core.HAS_RICH = typer.core.HAS_RICH, False
+    try:
+        root = typer.main.get_command(app)
+        lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", ""]
+        for path, command in _walk(root, ["luodi"]):
+            context = command.context_class(command, info_name=" ".join(path), terminal_width=100,
+                                            max_content_width=100)
+            with context as ctx:
+                text = command.get_help(ctx)
+            lines += [f"## `{' '.join(path)}`", "", "```", text.rstrip(), "```", ""]
+    finally:
+        typer.core.HAS_RICH = had_rich
     return "\n".join(lines)
 
 

@@ -19,10 +19,16 @@ from luodi.domain.agenda import FollowUpStatus
 from luodi.domain.enums import ItemStatus
 from luodi.domain.scoring import SubmissionKind
 from luodi.models.base import Base
+from luodi.models.items import Item
 
 if TYPE_CHECKING:
-    from luodi.models.items import Item
     from luodi.models.people import Person
+
+# services.reports.weekly: the items completed in a week ("done_at in [Monday, next Monday)").
+Index("ix_item_done_at", Item.done_at, postgresql_where=text("done_at IS NOT NULL"),
+      sqlite_where=text("done_at IS NOT NULL"))
+# services.metrics and services.reports: the items due in a period, of every status, per project.
+Index("ix_item_due_project", Item.due, Item.project_id)
 
 
 class FollowUp(Base):

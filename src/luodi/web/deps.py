@@ -1,11 +1,13 @@
-"""FastAPI dependencies: the session, the clock and the settings of the running app."""
+"""FastAPI dependencies (the session, the clock, the settings of the running app) and small route helpers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from luodi.clock import Clock
@@ -30,3 +32,20 @@ def get_settings(request: Request) -> Settings:
 SessionDep = Annotated[Session, Depends(get_session)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def local_today(settings: Settings, clock: Clock) -> date:
+    """The organisation's calendar date now (overdue marks, due windows)."""
+    return clock.now().astimezone(settings.tz).date()
+
+
+def see_other(url: str) -> RedirectResponse:
+    """The end of every successful form: a 303 redirect (reload never re-posts)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None, default: str = "/board") -> str:
+    """A local path to return to; anything else (another host, //evil) becomes ``default``."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
