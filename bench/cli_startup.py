@@ -25,7 +25,12 @@ PYTHON = benchlib.ROOT / ".venv" / "bin" / "python"
 TARGET_MS = 150.0
 HEAVY = ("sqlalchemy", "fastapi", "starlette", "pydantic", "pydantic_settings", "alembic", "jinja2", "httpx",
          "rich", "babel", "chinese_calendar", "uvicorn", "psycopg")
-COMMANDS = {"luodi --help": [str(LUODI), "--help"], "luodi item list --help": [str(LUODI), "item", "list", "--help"]}
+COMMANDS = {
+    "luodi --help": [str(LUODI), "--help"],
+    "luodi item list --help": [str(LUODI), "item", "list", "--help"],
+    # what-if: Typer's plain help instead of its Rich help (rich_markup_mode=None does the same)
+    "TYPER_USE_RICH=0 luodi --help": ["env", "TYPER_USE_RICH=0", str(LUODI), "--help"],
+}
 
 
 def with_hyperfine(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str, float]]:

@@ -35,13 +35,18 @@ def upgrade_to_head(url: str) -> str:
 
 
 def current_revision(url: str) -> str | None:
+    """The database's revision; with several branches applied (0002 and 0003 both grow from 0001),
+    their heads joined by commas, sorted."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
+            return ",".join(sorted(heads)) or None
     finally:
         engine.dispose()
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The newest revision of each branch, joined like :func:`current_revision`."""
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    return ",".join(sorted(heads)) or None

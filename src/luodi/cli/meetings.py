@@ -13,7 +13,7 @@ from luodi.i18n import gettext as _
 if TYPE_CHECKING:
     from luodi.services.meetings import ImportReport
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
 
 

@@ -9,8 +9,8 @@ import typer
 from luodi.cli.context import fail, now, print_json, service_errors, session_scope, settings
 from luodi.i18n import gettext as _
 
-outbox_app = typer.Typer(no_args_is_help=True)
-channel_app = typer.Typer(no_args_is_help=True)
+outbox_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+channel_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
 
 

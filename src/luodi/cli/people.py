@@ -10,7 +10,7 @@ import typer
 from luodi.cli.context import fail, now, print_json, service_errors, session_scope
 from luodi.i18n import gettext as _
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("import")

@@ -10,8 +10,8 @@ import typer
 from luodi.cli.context import print_json, settings
 from luodi.i18n import gettext as _
 
-db_app = typer.Typer(no_args_is_help=True)
-config_app = typer.Typer(no_args_is_help=True)
+db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+config_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
 @db_app.command("upgrade")
