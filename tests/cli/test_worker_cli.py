@@ -100,3 +100,56 @@ def test_channel_add_list_test(cli) -> None:
     assert cli("channel", "add", "bad", "--kind", "slack", "--url", "ftp://x").exit_code == 2
     broken = cli("channel", "test", "ops")   # the receiver is gone now
     assert broken.exit_code == 1 and "ops" in broken.stderr
+
+
+def test_rules_overridden_for_the_organisation_and_one_project(cli, people_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "luodi.toml"
+    config.write_text('[rules.escalate_due_end]\nat = "16:00"\n\n'
+                      '[projects."Q4".rules.remind_before_3d]\nenabled = false\n', encoding="utf-8")
+    cli.env["LUODI_CONFIG"] = str(config)
+    _setup(cli, people_csv)
+    rows = cli("timeline", "--meeting", "1", "--json").json()
+    planned = {(r["at"][:16], r["item"], r["rule"]) for r in rows}
+    assert ("2026-09-30T16:00", "T001", "escalate_due_end") in planned
+    assert not any(rule == "remind_before_3d" for _, _, rule in planned)
+    cli.env["LUODI_CONFIG"] = str(tmp_path / "none.toml")
+    rows = cli("timeline", "--meeting", "1", "--json").json()
+    assert any(r["rule"] == "remind_before_3d" for r in rows)
+    config.write_text('[rules.escalate_due_end]\nat = "25:00"\n', encoding="utf-8")
+    cli.env["LUODI_CONFIG"] = str(config)
+    bad = cli("tick", "--at", "2026-09-30T09:30")
+    assert bad.exit_code == 2 and "escalate_due_end" in bad.stderr
+
+
+def test_a_due_date_on_a_holiday_draws_a_lint_warning(cli, tmp_path: Path) -> None:
+    holiday = tmp_path / "holiday.md"
+    holiday.write_text(Q4.read_text(encoding="utf-8").replace("10月5日", "10月2日"), encoding="utf-8")
+    result = cli("meeting", "lint", str(holiday), "--json")
+    assert result.exit_code == 0
+    warnings = [w for w in result.json()["warnings"] if w["field"] == "due" and "working day" in w["message"]]
+    assert [w["message"][:14] for w in warnings] == ["due 2026-10-02"]
+    cli.env["LUODI_CALENDAR"] = "none"
+    assert not [w for w in cli("meeting", "lint", str(holiday), "--json").json()["warnings"]
+                if "working day" in w["message"]]
+
+
+def test_a_person_can_choose_the_group_bot_only(cli, tmp_path: Path, db_url: str) -> None:
+    people = tmp_path / "p.csv"
+    people.write_text("name,email,phone,supervisor,notify\n小林,lin@example.com,1,,\n小王,wang@example.com,2,,bot\n"
+                      "小李,li@example.com,3,,\n小陈,chen@example.com,4,,email\n", encoding="utf-8")
+    assert cli("people", "import", str(people)).exit_code == 0
+    cli.env["LUODI_CLOCK"] = "2026-09-26T15:40+08:00"
+    assert cli("meeting", "import", str(Q4)).exit_code == 0
+    with WebhookReceiver() as hook:
+        assert cli("channel", "add", "team", "--kind", "webhook", "--url", hook.url).exit_code == 0
+        cli("tick", "--at", "2026-09-30T09:35", "--apply")
+    with open_session(db_url) as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind != "action_list")).all()
+        emails = sorted(r.address for r in rows if r.channel == "email")
+        assert "wang@example.com" not in emails and "chen@example.com" in emails
+        mentioned = {m["name"] for r in rows if r.channel == "team" for m in r.payload["mentions"]}
+        assert "小王" in mentioned and "小陈" not in mentioned
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,email,phone,supervisor,notify\n小赵,z@example.com,1,,sms\n", encoding="utf-8")
+    result = cli("people", "import", str(bad))
+    assert result.exit_code == 2 and "notify" in result.stderr

@@ -51,10 +51,19 @@ def lint(file: Path, json: JsonOpt = False) -> None:
     source = _read(file)
     with session_scope() as session:
         parsed, report = meetings.check(session, source, now=now(), tz=settings().tz,
-                                        max_open_per_week=settings().max_open_per_week)
+                                        max_open_per_week=settings().max_open_per_week, calendar=_calendar())
         if parsed is not None and report.ok:
             report.items = [_preview(i) for i in parsed.items]
     _show_report(report, file, as_json=json, verb=_("ok"))
+
+
+def _calendar() -> Any:
+    from luodi.services.rule_context import calendar_from_settings
+
+    try:
+        return calendar_from_settings(settings())
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
 
 
 def _preview(item: Any) -> dict[str, Any]:
@@ -76,7 +85,8 @@ def import_(
     source = _read(file)
     with session_scope() as session:
         report = meetings.import_action_list(session, source, project=project, now=now(), tz=settings().tz,
-                                             max_open_per_week=settings().max_open_per_week)
+                                             max_open_per_week=settings().max_open_per_week,
+                                             calendar=_calendar())
         if dry_run or report.errors:
             session.rollback()
             report.meeting_id = None

@@ -36,14 +36,16 @@ def channels_for(session: Session, person: Person, project_id: int | None) -> li
     """Where a person's messages go: email (when they have an address) and the project's bots.
 
     A project chooses with ``settings.notify.email`` / ``settings.notify.bots`` (both on by
-    default); a person without an address is reached only through the group bot's @-mention.
+    default); a person narrows it with their ``notify`` (``email``, ``bot``, ``none``); a person
+    without an address is reached only through the group bot's @-mention.
     """
     notify: dict[str, Any] = {}
     if project_id is not None:
         project = session.get(Project, project_id)
         notify = (project.settings or {}).get("notify", {}) if project else {}
-    result = ["email"] if person.email and notify.get("email", True) else []
-    if notify.get("bots", True):
+    wants = set((person.notify or "").split(",")) if person.notify else {"email", "bot"}
+    result = ["email"] if person.email and notify.get("email", True) and "email" in wants else []
+    if notify.get("bots", True) and "bot" in wants:
         result += list(session.scalars(
             select(Channel.name).where(Channel.enabled.is_(True), Channel.kind != "email",
                                        or_(Channel.project_id.is_(None), Channel.project_id == project_id))

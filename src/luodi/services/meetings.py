@@ -20,6 +20,8 @@ from luodi.capture.markdown import parse_action_list
 from luodi.capture.model import Finding, ParsedMeeting
 from luodi.domain.enums import ItemStatus
 from luodi.domain.lint import OwnerFacts, lint
+from luodi.domain.workdays import Calendar
+from luodi.i18n import gettext as _
 from luodi.models import Attachment, Decision, Dependency, Item, Meeting, MeetingAttendee, Person, Project
 from luodi.services import people
 from luodi.services.audit import Actor, record
@@ -57,9 +59,11 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 
 
 def check(
-    session: Session, source: bytes | str, *, now: datetime, tz: ZoneInfo, max_open_per_week: int = 5
+    session: Session, source: bytes | str, *, now: datetime, tz: ZoneInfo, max_open_per_week: int = 5,
+    calendar: Calendar | None = None,
 ) -> tuple[ParsedMeeting | None, ImportReport]:
-    """Parse and lint ``source`` against the people directory; writes nothing."""
+    """Parse and lint ``source`` against the people directory (and, given a working-day
+    calendar, warn about due dates on non-working days); writes nothing."""
     parsed = parse_action_list(source)
     report = ImportReport()
     findings = list(parsed.findings)
@@ -73,10 +77,22 @@ def check(
             open_due_dates=_open_due_dates(session, owners, meeting),
             max_open_per_week=max_open_per_week,
         )
+        if calendar is not None:
+            findings += _non_working_dues(meeting, calendar)
     findings.sort(key=lambda f: (f.line, f.field))
     report.errors = [f for f in findings if f.severity == "error"]
     report.warnings = [f for f in findings if f.severity == "warning"]
     return meeting, report
+
+
+def _non_working_dues(meeting: ParsedMeeting, calendar: Calendar) -> list[Finding]:
+    """RULE-2: a due date on a holiday or weekend is allowed, but worth a second look."""
+    return [
+        Finding(line=item.line, field="due", severity="warning",
+                message=_("due {date} is not a working day; reminders move to the working day before").format(
+                    date=item.due.isoformat()))
+        for item in meeting.items if item.due and not calendar.is_workday(item.due)
+    ]
 
 
 def _directory(session: Session, names: Sequence[str]) -> dict[str, OwnerFacts]:
@@ -114,13 +130,15 @@ def import_action_list(
     now: datetime,
     tz: ZoneInfo,
     max_open_per_week: int = 5,
+    calendar: Calendar | None = None,
 ) -> ImportReport:
     """Lint, then store the meeting with its decisions, items and dependencies.
 
     On lint errors nothing is written and the report carries them. Otherwise rows are added
     and flushed; the caller commits (or rolls back for a dry run).
     """
-    parsed, report = check(session, source, now=now, tz=tz, max_open_per_week=max_open_per_week)
+    parsed, report = check(session, source, now=now, tz=tz, max_open_per_week=max_open_per_week,
+                           calendar=calendar)
     if parsed is None or report.errors:
         return report
     meeting = _store(session, parsed, project_name=project or parsed.title, now=now, tz=tz)

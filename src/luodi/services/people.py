@@ -20,8 +20,9 @@ from luodi.services.errors import InvalidInput, NotFound
 
 REQUIRED_COLUMNS = ("name", "email", "phone", "supervisor")
 OPTIONAL_COLUMNS = (
-    "language", "feishu_open_id", "dingtalk_user_id", "wecom_user_id", "slack_user_id", "profile",
+    "language", "feishu_open_id", "dingtalk_user_id", "wecom_user_id", "slack_user_id", "profile", "notify",
 )
+NOTIFY_CHOICES = ("email", "bot", "none")
 PROFILES = ("reliable", "delay_history", "first_time")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -52,6 +53,13 @@ def _row_fields(row: dict[str, str], line: int) -> dict[str, str | None]:
             _("line {line}: profile must be one of {choices}").format(line=line, choices=", ".join(PROFILES)),
             field="profile",
         )
+    notify = fields["notify"]
+    if notify:
+        parts = [part.strip() for part in notify.replace(";", ",").split(",") if part.strip()]
+        if not parts or any(part not in NOTIFY_CHOICES for part in parts):
+            raise InvalidInput(_("line {line}: notify must be email, bot, email,bot or none").format(line=line),
+                               field="notify")
+        fields["notify"] = ",".join(parts)
     return fields
 
 
@@ -153,4 +161,5 @@ def person_public(person: Person) -> dict[str, object]:
         "wecom_user_id": person.wecom_user_id,
         "slack_user_id": person.slack_user_id,
         "profile": person.profile,
+        "notify": person.notify,
     }

@@ -114,7 +114,7 @@ class _Planner:
     # -- items ---------------------------------------------------------------------------
     def _window(self) -> tuple[date, date] | None:
         today = self.now_local.date()
-        rule_sets = {self.ctx.rules} | {self.ctx.rules_for(p.id, p.settings) for p in self.projects.values()}
+        rule_sets = {self.ctx.rules} | {self.ctx.rules_for(p.id, p.settings, p.name) for p in self.projects.values()}
         windows = [w for rules in rule_sets if (w := self.ctx.due_window(rules, today, self.since))]
         if not windows:
             return None
@@ -137,7 +137,8 @@ class _Planner:
                          delayed_on=delayed_on, start=item.start)
 
     def _item(self, item: Item) -> None:
-        rules = self.ctx.rules_for(item.project_id, self.projects[item.project_id].settings)
+        project = self.projects[item.project_id]
+        rules = self.ctx.rules_for(project.id, project.settings, project.name)
         meeting = item.meeting
         not_before = to_local(meeting.starts_at, self.ctx.tz) if meeting else datetime.min
         not_before = max(not_before, datetime.combine(self.since, datetime.min.time()))
@@ -208,7 +209,8 @@ class _Planner:
                 list_sent=meeting.list_sent_at is not None,
                 all_confirmed=all(i.confirmed_at is not None for i in items),
             )
-            rules = self.ctx.rules_for(meeting.project_id, self.projects[meeting.project_id].settings)
+            project = self.projects[meeting.project_id]
+            rules = self.ctx.rules_for(project.id, project.settings, project.name)
             for firing in meeting_firings(rules, facts, self.ctx.calendar, now_local=self.now_local,
                                           quiet=self.ctx.quiet):
                 if to_local(self.now, self.ctx.tz) - firing.at > self.ctx.catch_up:

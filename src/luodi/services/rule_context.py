@@ -28,6 +28,8 @@ class RuleContext:
     template_dir: Path | None = None
     # How far back a plan step looks for occasions it has not fired yet (a worker that was down).
     catch_up: timedelta = timedelta(days=7)
+    # Projects' rules from luodi.toml, by project name (the database's project settings win).
+    project_rules_by_name: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     _project_rules: dict[int, tuple[Rule, ...]] = field(default_factory=dict)
     _windows: dict[tuple[tuple[Rule, ...], date, date], tuple[date, date] | None] = field(default_factory=dict)
 
@@ -38,31 +40,46 @@ class RuleContext:
             self._windows[key] = candidate_due_window(rules, self.calendar, today, since=since)
         return self._windows[key]
 
-    def rules_for(self, project_id: int, project_settings: dict[str, Any] | None) -> tuple[Rule, ...]:
-        """The organisation's rules with the project's ``rules`` overrides layered on top."""
+    def rules_for(self, project_id: int, project_settings: dict[str, Any] | None,
+                  project_name: str | None = None) -> tuple[Rule, ...]:
+        """The organisation's rules, then the project's from luodi.toml, then the project's
+        own ``settings["rules"]`` overrides, each layered on the one before."""
         if project_id not in self._project_rules:
+            base = self.project_rules_by_name.get(project_name or "", self.rules)
             overrides = (project_settings or {}).get("rules")
-            self._project_rules[project_id] = (
-                effective_rules(overrides, base=self.rules) if overrides else self.rules
-            )
+            self._project_rules[project_id] = effective_rules(overrides, base=base) if overrides else base
         return self._project_rules[project_id]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RuleContext:
-        """Build from LUODI_* settings and the ``[rules.<id>]`` tables of luodi.toml."""
-        overrides = None
+        """Build from LUODI_* settings and luodi.toml: ``[rules.<id>]`` tables for the
+        organisation, ``[projects."<name>".rules.<id>]`` for one project (layered on top)."""
+        document: dict[str, Any] = {}
         path = config_file()
         if path.exists():
-            overrides = tomllib.loads(path.read_text(encoding="utf-8")).get("rules")
-        days: dict[Any, bool] = {}
-        if settings.calendar_overrides:
-            days = load_overrides(settings.calendar_overrides.read_text(encoding="utf-8"),
-                                  source=str(settings.calendar_overrides))
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        overrides = document.get("rules")
+        rules = effective_rules(overrides) if overrides else DEFAULT_RULES
+        by_name = {name: effective_rules(table["rules"], base=rules)
+                   for name, table in (document.get("projects") or {}).items() if table.get("rules")}
         return cls(
             tz=settings.tz,
-            calendar=Calendar(settings.calendar, days),
-            rules=effective_rules(overrides) if overrides else DEFAULT_RULES,
+            calendar=calendar_from_settings(settings),
+            rules=rules,
+            project_rules_by_name=by_name,
             quiet=QuietHours.parse(settings.quiet_hours) if settings.quiet_hours else None,
             base_url=settings.base_url,
             template_dir=settings.template_dir,
         )
+
+
+def calendar_from_settings(settings: Settings) -> Calendar:
+    """The working-day calendar: LUODI_CALENDAR plus the LUODI_CALENDAR_OVERRIDES file.
+
+    Raises OSError or ValueError (naming the file and line) for an unreadable override file.
+    """
+    days: dict[Any, bool] = {}
+    if settings.calendar_overrides:
+        days = load_overrides(settings.calendar_overrides.read_text(encoding="utf-8"),
+                              source=str(settings.calendar_overrides))
+    return Calendar(settings.calendar, days)

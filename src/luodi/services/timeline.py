@@ -27,7 +27,7 @@ def meeting_timeline(session: Session, meeting_id: int, *, ctx: RuleContext) -> 
     edges = session.execute(
         select(Dependency.item_id, Dependency.depends_on_id).where(Dependency.item_id.in_(list(by_id)))
     ).all()
-    rules = ctx.rules_for(meeting.project_id, meeting.project.settings)
+    rules = ctx.rules_for(meeting.project_id, meeting.project.settings, meeting.project.name)
     def local(moment: datetime) -> datetime:
         return to_local(moment, ctx.tz)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +44,9 @@ class MeetingPage:
     past_deadline: bool              # the confirmation deadline has passed
     now: datetime                    # when the page was built
     tz: ZoneInfo                     # for showing times
+    can_edit: bool = False           # a coordinator of the project: edit, add items, send
+    people: dict[int, str] = field(default_factory=dict)   # owner choices of the "add an item" form
+    error: str | None = None         # a refused form on this page
 
 
 @dataclass(frozen=True)

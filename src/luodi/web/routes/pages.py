@@ -1,35 +1,55 @@
-"""Read-only pages of the first web app: the meetings and each meeting's list."""
+"""Meetings: the list and each meeting's page (its rendered list, confirmations, call list)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from luodi.domain.roles import Permission
 from luodi.render.action_list import render_action_list
-from luodi.services import lists, meetings
+from luodi.services import board, lists, meetings
+from luodi.services.access import Viewer
+from luodi.services.meeting_list import visible_meetings
 from luodi.services.status import meeting_status
+from luodi.web.auth import CurrentViewer
 from luodi.web.deps import ClockDep, SessionDep, SettingsDep
 from luodi.web.pages import MeetingPage, MeetingsPage
 from luodi.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
+MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
-    page = MeetingsPage(meetings=meetings.list_meetings(session), tz=settings.tz)
-    return render(request, "meetings.html", page=page)
+@router.get("/meetings", response_class=HTMLResponse)
+def meetings_list(request: Request, session: SessionDep, settings: SettingsDep, viewer: CurrentViewer,
+                  page: int = 1) -> HTMLResponse:
+    offset = (max(1, min(page, 10_000)) - 1) * 100
+    context = MeetingsPage(meetings=visible_meetings(session, viewer, limit=100, offset=offset), tz=settings.tz)
+    session.commit()
+    return render(request, "meetings.html", page=context)
 
 
-@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting(request: Request, meeting_id: int, session: SessionDep, settings: SettingsDep,
-            clock: ClockDep) -> HTMLResponse:
+def meeting_page(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: Viewer,
+                 meeting_id: int, *, error: str | None = None, status_code: int = 200) -> HTMLResponse:
     found = meetings.get(session, meeting_id)
+    viewer.require(Permission.READ, found.project_id, what="meeting", key=meeting_id)
     view = lists.build_view(session, found, tz=settings.tz)
     now = clock.now()
     status = meeting_status(session, meeting_id, at=now)
     html = render_action_list(view, lang=request_language(request), fmt="html", template_dir=settings.template_dir)
+    can_edit = viewer.can(Permission.EDIT, found.project_id)
     page = MeetingPage(meeting=found, list_html=Markup(html), items=status.items,
-                       call_list=status.call_list, past_deadline=status.past_deadline, now=now, tz=settings.tz)
-    return render(request, "meeting.html", page=page)
+                       call_list=status.call_list, past_deadline=status.past_deadline, now=now, tz=settings.tz,
+                       can_edit=can_edit, people=board.choices(session, viewer).people if can_edit else {},
+                       error=error)
+    session.commit()
+    return render(request, "meeting.html", status_code=status_code, page=page)
+
+
+@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+def meeting(request: Request, meeting_id: MeetingId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+            viewer: CurrentViewer) -> HTMLResponse:
+    return meeting_page(request, session, settings, clock, viewer, meeting_id)
