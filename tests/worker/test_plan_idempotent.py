@@ -29,27 +29,29 @@ def q4_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _state(url: str, instant, times: int) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+def _state(url: str, instant, times: int, scheduled: bool = False) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
     ctx = RuleContext(tz=SHANGHAI, calendar=Calendar("china"))
     with open_session(url) as session:
         for _ in range(times):
-            plan(session, now=instant, ctx=ctx)
+            plan(session, now=instant, ctx=ctx, scheduled=scheduled)
             session.commit()
         return (
             sorted(session.scalars(select(RuleFiring.key))),
             sorted((o.kind, o.recipient_id, o.channel, o.next_attempt_at, o.body_text)
                    for o in session.scalars(select(OutboxMessage))),
-            sorted(session.execute(select(Item.code, Item.status, Item.version))),
+            sorted(session.execute(select(Item.code, Item.status, Item.version))),  # type: ignore[arg-type]
         )
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(hours=st.integers(min_value=0, max_value=24 * 25), times=st.integers(min_value=2, max_value=4))
+@given(hours=st.integers(min_value=0, max_value=24 * 25), times=st.integers(min_value=2, max_value=4),
+       scheduled=st.booleans())
 def test_planning_n_times_equals_planning_once(q4_template: Path, tmp_path_factory: pytest.TempPathFactory,
-                                               hours: int, times: int) -> None:
+                                               hours: int, times: int, scheduled: bool) -> None:
     folder = tmp_path_factory.mktemp("p")
     once, many = folder / "once.db", folder / "many.db"
     shutil.copyfile(q4_template, once)
     shutil.copyfile(q4_template, many)
     instant = START + timedelta(hours=hours)
-    assert _state(f"sqlite:///{once}", instant, 1) == _state(f"sqlite:///{many}", instant, times)
+    assert _state(f"sqlite:///{once}", instant, 1, scheduled) == _state(f"sqlite:///{many}", instant, times,
+                                                                         scheduled)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import chinese_calendar
+import pytest
 from sqlalchemy import select
 
 from luodi.domain.enums import ItemStatus
@@ -66,7 +67,8 @@ def _send_and_confirm(url: str, meeting_id: int) -> None:
         session.commit()
 
 
-def test_hourly_ticks_fire_the_expected_timeline_exactly(db_url: str) -> None:
+@pytest.mark.parametrize("scheduled", [False, True], ids=["window", "scheduled"])
+def test_hourly_ticks_fire_the_expected_timeline_exactly(db_url: str, scheduled: bool) -> None:
     meeting_id = load_q4(db_url, now=local(2026, 9, 21, 8, 0))
     ctx = RuleContext(tz=SHANGHAI, calendar=Calendar("china"))
     moment, end = local(2026, 9, 21, 0, 0), local(2026, 10, 20, 23, 0)
@@ -74,7 +76,7 @@ def test_hourly_ticks_fire_the_expected_timeline_exactly(db_url: str) -> None:
         while moment <= end:
             if moment == local(2026, 9, 26, 17, 0):
                 _send_and_confirm(db_url, meeting_id)
-            plan(session, now=moment, ctx=ctx)
+            plan(session, now=moment, ctx=ctx, scheduled=scheduled)
             session.commit()
             moment += timedelta(hours=1)
         rows = session.execute(
@@ -116,3 +118,25 @@ def test_ticking_again_at_the_same_moment_writes_nothing(db_url: str) -> None:
         assert again.firings == [] and again.status_changes == []
         assert counts == (len(session.scalars(select(RuleFiring)).all()),
                           len(session.scalars(select(OutboxMessage)).all()))
+
+
+def test_the_worker_schedule_never_bumps_an_items_version(db_url: str) -> None:
+    """A person's edit in flight (ETag = version) must not conflict because the worker looked."""
+    load_q4(db_url)
+    ctx = RuleContext(tz=SHANGHAI, calendar=Calendar("china"))
+    with open_session(db_url) as session:
+        plan(session, now=local(2026, 9, 27, 10, 0), ctx=ctx, scheduled=True)   # nothing fires yet
+        session.commit()
+        session.expire_all()
+        items = {i.code: i for i in session.scalars(select(Item))}
+        assert {c: i.version for c, i in items.items()} == {"T001": 1, "T002": 1, "T003": 1}
+        assert items["T001"].next_check_at == local(2026, 9, 30, 9, 0)   # its due-morning reminder
+        assert items["T003"].next_check_at == local(2026, 9, 30, 9, 30)  # the 3-day reminder, moved earlier
+        items["T003"].due = items["T003"].due + timedelta(days=7)           # a person moves the due date
+        session.commit()
+        session.expire_all()
+        assert session.get_one(Item, items["T003"].id).next_check_at is None   # looked at on the next pass
+        plan(session, now=local(2026, 9, 27, 11, 0), ctx=ctx, scheduled=True)
+        session.commit()
+        session.expire_all()
+        assert session.get_one(Item, items["T003"].id).next_check_at == local(2026, 10, 14, 9, 30)

@@ -16,7 +16,14 @@ from luodi.models.followup import (
 )
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
-from luodi.models.outbox import Channel, DeliveryAttempt, OutboxMessage, RuleFiring, WorkerHeartbeat
+from luodi.models.outbox import (
+    Channel,
+    DeliveryAttempt,
+    OutboxMessage,
+    PlanState,
+    RuleFiring,
+    WorkerHeartbeat,
+)
 from luodi.models.people import Person
 from luodi.models.projects import Project
 
@@ -43,6 +50,7 @@ __all__ = [
     "MilestoneItem",
     "OutboxMessage",
     "Person",
+    "PlanState",
     "Project",
     "Retrospective",
     "RuleFiring",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from luodi.db import StrEnumType, UTCDateTime
@@ -28,6 +28,9 @@ class Item(Base):
         Index("ix_item_meeting", "meeting_id", "number"),
         Index("ix_item_parent", "parent_id", postgresql_where=text("parent_id IS NOT NULL"),
               sqlite_where=text("parent_id IS NOT NULL")),
+        # The worker's plan step: "open items whose next check has come" (services.planning).
+        Index("ix_item_next_check", "next_check_at", postgresql_where=text("status <> 'done'"),
+              sqlite_where=text("status <> 'done'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +52,9 @@ class Item(Base):
     reschedule_count: Mapped[int] = mapped_column(default=0)
     delayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the rules next need to look at this item; NULL = now. The planner writes it with a
+    # Core UPDATE (no version bump); any change to what the rules read resets it (see below).
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -89,3 +95,14 @@ class ItemResponse(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
+
+
+def _reschedule(target: Item, value: object, old: object, _initiator: object) -> None:
+    """What the rules read changed: the planner must look at the item again at its next pass."""
+    if value != old:
+        target.next_check_at = None
+
+
+for _attribute in (Item.status, Item.due, Item.confirmed_at, Item.delayed_at, Item.owner_id, Item.meeting_id):
+    event.listen(_attribute, "set", _reschedule)
+

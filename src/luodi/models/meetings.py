@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 class Meeting(Base):
     __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_project_starts", "project_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meeting_project_starts", "project_id", "starts_at"),
+        # The plan step's meeting rules: "list unsent after the meeting", "confirmation deadline".
+        Index("ix_meeting_starts", "starts_at"),
+        Index("ix_meeting_confirm_deadline", "confirm_deadline"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))

@@ -109,6 +109,15 @@ class Channel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PlanState(Base):
+    """Small facts the planner keeps between passes, e.g. the fingerprint of the rules in force."""
+
+    __tablename__ = "plan_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class WorkerHeartbeat(Base):
     __tablename__ = "worker_heartbeat"
 

@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from luodi.domain.enums import ItemStatus
 from luodi.domain.graph import ItemDates, Slip, propagate_slip
@@ -31,13 +31,14 @@ from luodi.domain.occasions import (
     Threats,
     due_firings,
     meeting_firings,
+    next_occasion,
     slip_estimate,
     status_firings,
 )
 from luodi.domain.rules import Action, Rule
 from luodi.domain.workdays import to_local, to_utc
 from luodi.models import Dependency, Item, Meeting, Person, Project, RuleFiring
-from luodi.services import compose
+from luodi.services import compose, schedule
 from luodi.services.audit import Actor
 from luodi.services.items import set_status
 from luodi.services.rule_context import RuleContext
@@ -94,10 +95,16 @@ class Plan:
         }
 
 
-def plan(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
-    """Evaluate every rule at ``now``; record new firings, apply status changes, queue messages."""
+def plan(session: Session, *, now: datetime, ctx: RuleContext, scheduled: bool = False) -> Plan:
+    """Evaluate every rule at ``now``; record new firings, apply status changes, queue messages.
+
+    ``scheduled`` (the worker, moving forward in time): look only at the items whose
+    ``next_check_at`` has come, and store each one's next check — so a pass costs what is due,
+    not what is open. Otherwise (``luodi tick --at`` any moment): every open item whose due date
+    lies in the rules' window, plus delayed items.
+    """
     result = Plan(at=now)
-    planner = _Planner(session, now=now, ctx=ctx, result=result)
+    planner = _Planner(session, now=now, ctx=ctx, result=result, scheduled=scheduled)
     planner.items()
     planner.meetings()
     result.outbox_ids = compose.queue_messages(session, result.firings, now=now, ctx=ctx)
@@ -105,11 +112,14 @@ def plan(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
 
 
 class _Planner:
-    def __init__(self, session: Session, *, now: datetime, ctx: RuleContext, result: Plan) -> None:
+    def __init__(self, session: Session, *, now: datetime, ctx: RuleContext, result: Plan,
+                 scheduled: bool = False) -> None:
         self.session, self.now, self.ctx, self.result = session, now, ctx, result
+        self.scheduled = scheduled
         self.now_local = to_local(now, ctx.tz)
         self.since = (self.now_local - ctx.catch_up).date()
         self.projects = {p.id: p for p in session.scalars(select(Project))}
+        self._channels: dict[tuple[int, int | None], list[str]] = {}
 
     # -- items ---------------------------------------------------------------------------
     def _window(self) -> tuple[date, date] | None:
@@ -121,22 +131,39 @@ class _Planner:
         return min(w[0] for w in windows), max(w[1] for w in windows)
 
     def items(self) -> None:
-        window = self._window()
-        due_clause = Item.due.between(*window) if window else Item.id.is_(None)
+        if self.scheduled:
+            schedule.reset_if_rules_changed(self.session, self._fingerprint())
+            due_clause = or_(Item.next_check_at.is_(None), Item.next_check_at <= self.now)
+        else:
+            window = self._window()
+            in_window = Item.due.between(*window) if window else Item.id.is_(None)
+            due_clause = or_(in_window, Item.status == ItemStatus.DELAYED)
         candidates = self.session.scalars(
-            select(Item)
-            .where(Item.status != ItemStatus.DONE, or_(due_clause, Item.status == ItemStatus.DELAYED))
-            .order_by(Item.due, Item.id)
+            select(Item).where(Item.status != ItemStatus.DONE, due_clause)
+            .options(selectinload(Item.meeting)).order_by(Item.due, Item.id)
         ).all()
+        next_checks: list[tuple[int, datetime]] = []
         for item in candidates:
-            self._item(item)
+            rules = self._item(item)
+            if self.scheduled:
+                found = next_occasion(rules, self._facts(item), self.ctx.calendar, after=self.now_local)
+                next_checks.append((item.id, self._utc(found) if found else schedule.NEVER))
+        if next_checks:
+            self.session.flush()  # the rules' own status changes first: they reset next_check_at
+            schedule.store(self.session, next_checks)
+
+    def _fingerprint(self) -> str:
+        """What the schedule was computed from: the rules of every project, the calendar, the zone."""
+        rule_sets = sorted((p.id, self.ctx.rules_for(p.id, p.settings, p.name)) for p in self.projects.values())
+        calendar = (self.ctx.calendar.kind, sorted(self.ctx.calendar.overrides.items()))
+        return repr((self.ctx.rules, rule_sets, calendar, str(self.ctx.tz)))
 
     def _facts(self, item: Item) -> ItemFacts:
         delayed_on = to_local(item.delayed_at, self.ctx.tz).date() if item.delayed_at else None
         return ItemFacts(key=item.id, due=item.due, status=item.status, confirmed=item.confirmed_at is not None,
                          delayed_on=delayed_on, start=item.start)
 
-    def _item(self, item: Item) -> None:
+    def _item(self, item: Item) -> tuple[Rule, ...]:
         project = self.projects[item.project_id]
         rules = self.ctx.rules_for(project.id, project.settings, project.name)
         meeting = item.meeting
@@ -153,6 +180,7 @@ class _Planner:
                     self._fire_item(item, firing, rules)
             if item.status is status:
                 break
+        return rules
 
     def _fire_item(self, item: Item, firing: Firing, rules: tuple[Rule, ...]) -> None:
         rule = firing.rule
@@ -241,9 +269,12 @@ class _Planner:
                 threats: dict[int, Slip[int]] | None = None) -> None:
         planned = PlannedFiring(firing.rule.id, firing.occasion, self._utc(firing.at), self._utc(firing.send_at),
                                 item, meeting, [], dict(threats or {}))
+        project_id = item.project_id if item else (meeting.project_id if meeting else None)
         for person in people:
-            channels = compose.channels_for(self.session, person, item.project_id if item else
-                                            (meeting.project_id if meeting else None))
+            channels = self._channels.get((person.id, project_id))
+            if channels is None:
+                channels = self._channels[person.id, project_id] = compose.channels_for(
+                    self.session, person, project_id)
             for channel in channels:
                 firing_id = self._record(firing, item=item, meeting=meeting, recipient=person, channel=channel)
                 if firing_id is not None:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 def plan_step(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
     """One plan step at ``now``, committed. Poison-safe: an error rolls back and re-raises."""
     try:
-        result = plan(session, now=now, ctx=ctx)
+        result = plan(session, now=now, ctx=ctx, scheduled=True)
         session.commit()
         return result
     except Exception:
