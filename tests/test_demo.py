@@ -38,6 +38,12 @@ def test_demo_builds_the_q4_case_relative_to_today(tmp_path: Path) -> None:
     links = re.findall(r"(/c/\S+)", summary)
     assert len(links) == 3
     client = TestClient(create_app(settings, clock=FrozenClock(today), migrate=False))
+    password = re.search(r"小林\s+coordinator\s+password: (\S+)", summary)   # the demo's users (issue #4)
+    assert password is not None
+    form = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert csrf is not None
+    client.post("/login", data={"csrf": csrf.group(1), "name": "小林", "password": password.group(1)})
     assert "Q4服务活动方案跟进" in client.get("/meetings/1").text
     assert all(client.get(link).status_code == 200 for link in links)
     create_demo(settings, path)   # a second run starts afresh

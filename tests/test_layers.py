@@ -44,3 +44,13 @@ def test_only_clock_reads_the_wall_clock() -> None:
             continue
         source = path.read_text()
         assert "datetime.now(" not in source and "utcnow(" not in source, path
+
+
+def test_the_package_knows_its_migration_heads_as_alembic_does() -> None:
+    from alembic.script import ScriptDirectory
+
+    from luodi.migrate import alembic_config, package_heads
+
+    heads = set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    assert package_heads() == heads
+    assert len(heads) == 1, f"several heads {heads}: add a merge revision"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
+from luodi.demo_board import add_demo_board
 from luodi.domain.enums import OutboxStatus
 from luodi.migrate import upgrade_to_head
 from luodi.models import Item, OutboxMessage
@@ -91,11 +92,12 @@ def create_demo(settings: Settings, path: Path) -> str:
         for item in items:
             if item.owner.name in ("小王", "小陈"):
                 confirmations.confirm(session, item, item.owner, via="link", now=sent_at + timedelta(minutes=20))
+        users = add_demo_board(session, meeting, now=now)
         session.commit()
         links = _links(session, meeting.id, settings, now)
     engine.dispose()
     lines = [f"demo database: {path}", f"meeting {report.meeting_id}: Q4服务活动方案跟进 ({len(items)} items)",
-             "confirmation links (小李 has not confirmed yet):", *links]
+             "confirmation links (小李 has not confirmed yet):", *links, *users]
     return "\n".join(lines)
 
 

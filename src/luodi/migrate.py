@@ -1,20 +1,34 @@
-"""Run the Alembic migrations (``luodi db upgrade`` and the app's start)."""
+"""Run the Alembic migrations (``luodi db upgrade``, and every command or app start when needed).
+
+Alembic is imported only when a migration must run: checking that a database is current reads
+``alembic_version`` and compares it with the package's heads, found by reading the revision
+headers of our own migration files (a test checks them against Alembic's own answer). That keeps
+every CLI command ~0.2 s faster.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from luodi.db import make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^revision\s*=\s*['\"](\w+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*(.+)$", re.M)
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -23,6 +37,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_to_head(url: str) -> str:
     """Bring the database at ``url`` to the newest schema; return the revision it is at."""
+    from alembic import command
+
     config = alembic_config(url)
     engine = make_engine(url)
     try:
@@ -34,19 +50,45 @@ def upgrade_to_head(url: str) -> str:
         engine.dispose()
 
 
-def current_revision(url: str) -> str | None:
-    """The database's revision; with several branches applied (0002 and 0003 both grow from 0001),
-    their heads joined by commas, sorted."""
-    engine = make_engine(url)
+@cache
+def package_heads() -> frozenset[str]:
+    """The head revisions of the migrations shipped in this package."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision is None or down is None:
+            raise RuntimeError(f"{path.name}: no revision/down_revision header")
+        revisions.add(revision[1])
+        parents.update(re.findall(r"['\"](\w+)['\"]", down[1]))
+    return frozenset(revisions - parents)
+
+
+def database_heads(engine: Engine) -> frozenset[str]:
+    """The revisions recorded in the database (empty for a new database)."""
     try:
         with engine.connect() as connection:
-            heads = MigrationContext.configure(connection).get_current_heads()
-            return ",".join(sorted(heads)) or None
+            return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except DBAPIError:
+        return frozenset()
+
+
+def ensure_current(engine: Engine, url: str) -> None:
+    """Migrate ``url`` unless it is already at the package's heads (the cheap, common case)."""
+    if database_heads(engine) != package_heads():
+        upgrade_to_head(url)
+
+
+def current_revision(url: str) -> str | None:
+    """The database's revision(s), joined by commas, sorted."""
+    engine = make_engine(url)
+    try:
+        return ",".join(sorted(database_heads(engine))) or None
     finally:
         engine.dispose()
 
 
 def head_revision() -> str | None:
     """The newest revision of each branch, joined like :func:`current_revision`."""
-    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
-    return ",".join(sorted(heads)) or None
+    return ",".join(sorted(package_heads())) or None

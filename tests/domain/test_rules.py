@@ -112,8 +112,12 @@ def test_overrides_change_disable_and_add_rules() -> None:
 
 def test_the_examples_in_docs_rules_md_are_valid() -> None:
     text = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
-    rules_example, days_example = re.findall(r"```toml\n(.*?)```", text, re.S)
+    project_example, rules_example, days_example = re.findall(r"```toml\n(.*?)```", text, re.S)
     assert effective_rules(tomllib.loads(rules_example)["rules"])[-1].id == "remind_week_before"
+    project = tomllib.loads(project_example)
+    organisation = effective_rules(project["rules"])
+    layered = effective_rules(project["projects"]["Q4服务活动"]["rules"], base=organisation)
+    assert not next(r for r in layered if r.id == "remind_before_3d").enabled
     assert load_overrides(days_example)[date(2027, 2, 14)] is True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,7 +29,7 @@ def rubrics(draw: st.DrawFn) -> Rubric:
     count = draw(st.integers(1, 6))
     cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1, unique=True)))
     bounds = [0, *cuts, 100]
-    weights = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    weights = [b - a for a, b in pairwise(bounds)]
     return Rubric(tuple(Criterion(f"c{i}", w) for i, w in enumerate(weights)), draw(st.integers(0, 100)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from luodi.clock import FrozenClock
 from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import AuditEntry, Item, ItemResponse, Person
-from luodi.services import confirmations, items, meetings, people, tokens
+from luodi.services import accounts, confirmations, items, meetings, people, tokens
 from luodi.services.audit import Actor
 from luodi.web.app import create_app
 
@@ -161,7 +162,16 @@ def test_pages_escape_and_send_security_headers(world: dict[str, object]) -> Non
     page = client.get(_link(world, "<script>x()</script>"))
     assert "<script>x()</script>" not in page.text and "&lt;script&gt;" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
+    # The other pages are behind a login (issue #4): anonymous visitors land on the login form.
     home = client.get("/")
-    assert home.status_code == 200 and "Q4" in home.text
+    assert home.status_code == 200 and "/login?next=" in str(home.url)
+    with _session(world) as session:
+        accounts.create_user(session, "小林", role="viewer", password="a long password", now=world["clock"].now())  # type: ignore[attr-defined]
+        session.commit()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', home.text)
+    assert csrf is not None
+    client.post("/login", data={"csrf": csrf.group(1), "name": "小林", "password": "a long password"})
+    meetings_page = client.get("/meetings")
+    assert meetings_page.status_code == 200 and "Q4" in meetings_page.text
     meeting = client.get(f"/meetings/{world['meeting_id']}")
     assert meeting.status_code == 200 and "细化活动方案" in meeting.text

@@ -44,11 +44,11 @@ def settings() -> Settings:
 def session_scope() -> Iterator[Session]:
     """A session on a migrated database. The command commits; anything else rolls back."""
     from luodi.db import make_engine, make_sessionmaker
-    from luodi.migrate import upgrade_to_head
+    from luodi.migrate import ensure_current
 
     url = settings().database_url
-    upgrade_to_head(url)
     engine = make_engine(url)
+    ensure_current(engine, url)
     try:
         with make_sessionmaker(engine)() as session:
             yield session

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import typer
 
-from luodi.cli import items, meetings, outbox, people, system, worker
+from luodi.cli import (
+    acceptance,
+    followup,
+    items,
+    meetings,
+    outbox,
+    people,
+    reports,
+    system,
+    users,
+    worker,
+)
 
 app = typer.Typer(
     name="luodi",
@@ -26,11 +37,26 @@ app.add_typer(system.db_app, name="db", help="Database schema.")
 app.add_typer(system.config_app, name="config", help="Settings.")
 app.add_typer(outbox.outbox_app, name="outbox", help="Messages waiting, sent, failed.")
 app.add_typer(outbox.channel_app, name="channel", help="Group bots and webhooks.")
+app.add_typer(users.app, name="user", help="Users who log in to the web app, and their roles.")
+app.add_typer(users.token_app, name="token", help="Personal API tokens.")
 app.command("worker")(worker.worker)
 app.command("tick")(worker.tick)
 app.command("timeline")(worker.timeline)
 app.command("serve")(system.serve)
 app.command("demo")(system.demo)
+# Follow-up, sync, acceptance, closure, metrics (issue 5).
+app.command("today")(followup.today)
+app.add_typer(followup.followup_app, name="followup", help="Today's follow-ups: mark them done.")
+app.add_typer(followup.blocker_app, name="blocker", help="Blockers: what owners wait for, and from whom.")
+app.add_typer(followup.standup_app, name="standup", help="Standups: yesterday, today, blockers.")
+app.add_typer(reports.report_app, name="report", help="Standup digest, weekly review, closure agenda.")
+app.command("cadence")(followup.cadence)
+app.command("profile")(followup.profile)
+app.command("carryover")(followup.carryover)
+app.command("submit")(acceptance.submit)
+app.command("accept")(acceptance.accept)
+app.command("checklist")(acceptance.checklist)
+app.command("metrics")(reports.metrics)
 
 
 def run() -> None:

@@ -33,7 +33,7 @@ def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) 
     if as_json:
         print_json(report.to_json())
     else:
-        for severity, findings in (("error", report.errors), ("warning", report.warnings)):
+        for severity, findings in ((_("error"), report.errors), (_("warning"), report.warnings)):
             for f in findings:
                 typer.echo(f"{file}:{f.line}: {severity}: [{f.field}] {f.message}", err=True)
         if report.ok:
@@ -223,3 +223,40 @@ def status(
         for entry in result.call_list:
             calls.add_row(entry.owner, entry.phone or "-", ", ".join(entry.items))
         console.print(calls if result.call_list else _("everyone has confirmed"))
+
+
+@app.command("close")
+def close(
+    meeting_id: int,
+    went_well: Annotated[str, typer.Option("--went-well", help="What went well")],
+    improve: Annotated[str, typer.Option("--improve", help="What to improve")],
+    reusable: Annotated[str, typer.Option("--reusable", help="Which methods to reuse")],
+    next_: Annotated[list[str] | None, typer.Option(
+        "--next", help="A next-phase item TITLE|OWNER|DUE[|DELIVERABLE] (repeat); they become a new list")] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="The coordinator")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Close the loop (CLOSE-1): every item accepted, the retrospective recorded, the next phase spun off."""
+    from luodi.render.reports import render_report
+    from luodi.services import closure, next_phase, people
+    from luodi.services.audit import Actor
+
+    cfg, moment = settings(), now()
+    today = moment.astimezone(cfg.tz).date()
+    with session_scope() as session, service_errors():
+        actor = Actor.person(people.get_by_name(session, as_).id if as_ else None, "cli")
+        upcoming = [next_phase.parse_next(text, today=today) for text in next_ or []]
+        meeting, retro, following = closure.close(
+            session, meeting_id, closure.Retro(went_well, improve, reusable), next_items=upcoming, actor=actor,
+            now=moment, tz=cfg.tz)
+        session.commit()
+        view = closure.view(session, meeting, tz=cfg.tz)
+    document = {"meeting_id": meeting.id, "closed_at": meeting.closed_at.isoformat() if meeting.closed_at else None,
+                "retrospective": {"went_well": retro.went_well, "improve": retro.improve, "reusable": retro.reusable},
+                "next_meeting_id": following.id if following else None,
+                "items": [{"code": i.code, "score": i.score} for i in view.items]}
+    if json:
+        print_json(document)
+        return
+    typer.echo(render_report("closure", view, lang=cfg.language, fmt="markdown", today=today,
+                             subject=closure.subject(view, cfg.language), template_dir=cfg.template_dir))

@@ -14,7 +14,8 @@ The article's 「不同情况的跟进频率」:
 Every item also has the key nodes (due − 3 days, due − 1 day, the due day: ``key_nodes``), so an
 item no row matches is still followed up before its deadline. Several rows can match (a
 first-time owner with a high-priority item): **the most frequent rule wins**; a tie goes to the
-row higher in the table. Pure: no clock, no database.
+row about the owner (first time, delay history), then to the row higher in the table. Pure: no
+clock, no database.
 """
 
 from __future__ import annotations
@@ -66,12 +67,14 @@ class CadenceRule:
 
 
 C = ContactChannel
+# Order breaks ties: the rows about the owner come first, because they say how to reach this
+# person (a new owner daily by phone rather than daily by IM; a late one by phone every 2 days).
 RULES: tuple[CadenceRule, ...] = (
+    CadenceRule("first_time", 1, (C.PHONE, C.IN_PERSON)),
+    CadenceRule("delay_history", 2, (C.PHONE,)),
     CadenceRule("high_short", 1, (C.IM, C.IN_PERSON)),
     CadenceRule("high_medium", 2, (C.IM,), board=True),
     CadenceRule("medium", 7, (C.MEETING,), board=True),
-    CadenceRule("first_time", 1, (C.PHONE, C.IN_PERSON)),
-    CadenceRule("delay_history", 2, (C.PHONE,)),
     CadenceRule("reliable", None, (C.IM,)),
     CadenceRule("key_nodes", None, (C.IM,)),
 )

@@ -20,6 +20,7 @@ from luodi.domain.enums import ItemStatus
 from luodi.domain.scoring import SubmissionKind
 from luodi.models.base import Base
 from luodi.models.items import Item
+from luodi.models.meetings import Meeting
 
 if TYPE_CHECKING:
     from luodi.models.people import Person
@@ -29,6 +30,8 @@ Index("ix_item_done_at", Item.done_at, postgresql_where=text("done_at IS NOT NUL
       sqlite_where=text("done_at IS NOT NULL"))
 # services.metrics and services.reports: the items due in a period, of every status, per project.
 Index("ix_item_due_project", Item.due, Item.project_id)
+# services.agenda_facts.open_items: the open meetings a coordinator organises (今日跟进).
+Index("ix_meeting_organizer", Meeting.organizer_id, Meeting.closed_at)
 
 
 class FollowUp(Base):

@@ -21,7 +21,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         # The deliver step: "due pending rows, oldest first" and "expired leases".
-        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_due", "status", "next_attempt_at", "id"),
+        Index("ix_outbox_lease", "status", "lease_until"),
         Index("ix_outbox_meeting", "meeting_id", postgresql_where=text("meeting_id IS NOT NULL"),
               sqlite_where=text("meeting_id IS NOT NULL")),
     )

@@ -112,3 +112,26 @@ def intervention_text(intervention: Intervention, lang: str) -> InterventionText
         response = (_("Escalate to %(who)s for a decision right away") % {"who": who} if who
                     else _("Escalate to the supervisor for a decision right away"))
     return InterventionText(cause, response, intervention.likely)
+
+
+def profile_label(profile: str, lang: str) -> str:
+    """靠谱的老搭档 / 有延期历史 / 首次合作."""
+    _ = translations(lang).gettext
+    labels = {"reliable": _("Reliable long-time partner"), "delay_history": _("History of delays"),
+              "first_time": _("First time working together")}
+    return labels.get(profile, profile)
+
+
+def rule_label(rule_id: str, lang: str) -> str:
+    """A cadence rule in words (the article's table)."""
+    _ = translations(lang).gettext
+    labels = {
+        "first_time": _("First-time owner: daily for the first 3 days"),
+        "delay_history": _("History of delays: at least every 2 days"),
+        "high_short": _("High priority, short: daily"),
+        "high_medium": _("High priority, 5–14 days: every 2–3 days"),
+        "medium": _("Medium priority: weekly"),
+        "reliable": _("Reliable partner: key dates only"),
+        "key_nodes": _("Key dates: 3 days and 1 day before, and the due day"),
+    }
+    return labels.get(rule_id, rule_id)

@@ -176,7 +176,7 @@ def roles_of(session: Session, user_id: int) -> dict[int | None, frozenset[Role]
 
 def list_users(session: Session) -> list[dict[str, object]]:
     users: Sequence[User] = session.scalars(select(User).order_by(User.name)).all()
-    projects = dict(session.execute(select(Project.id, Project.name)).tuples().all())
+    projects = dict(session.execute(select(Project.id, Project.name)).all())
     rows = []
     for user in users:
         roles = [f"{role.value}@{projects.get(pid, '*') if pid else '*'}"

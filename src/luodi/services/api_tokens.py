@@ -42,15 +42,24 @@ def create(session: Session, user: User, *, name: str = "cli", read_only: bool =
 
 
 def resolve(session: Session, secret: str, *, now: datetime) -> ApiToken | None:
-    """The live token for ``secret`` (its user active), or None."""
+    """The live token for ``secret`` (its user active), or None. Reads only (see :func:`needs_touch`)."""
     if not secret.startswith(PREFIX):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-        row.last_used_at = now
     return row
+
+
+def needs_touch(row: ApiToken, *, now: datetime) -> bool:
+    """``last_used_at`` is written at most every TOUCH_EVERY per token."""
+    return row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY
+
+
+def touch(session: Session, token_id: int, *, now: datetime) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is not None:
+        row.last_used_at = now
 
 
 def revoke(session: Session, token_id: int, *, now: datetime) -> ApiToken:

@@ -86,7 +86,8 @@ def queue_messages(session: Session, firings: Sequence[PlannedFiring], *, now: d
         row = _outbox_row(session, group, now=now, ctx=ctx)
         session.add(row)
         session.flush()
-        session.execute(update(RuleFiring).where(RuleFiring.id.in_(group.firing_ids)).values(outbox_id=row.id))
+        session.execute(update(RuleFiring).where(RuleFiring.id.in_(group.firing_ids)).values(outbox_id=row.id)
+                        .execution_options(synchronize_session=False))  # the rows are never loaded
         ids.append(row.id)
     return ids
 
@@ -101,16 +102,29 @@ def _outbox_row(session: Session, group: _Group, *, now: datetime, ctx: RuleCont
     items = sorted({f.item.id for _, f in group.firings if f.item})
     return OutboxMessage(
         key=f"rules|{group.channel}|{person.id if email else 'group'}|{group.send_at.isoformat()}|{digest}",
-        kind="+".join(sorted({f.rule_id for _, f in group.firings})),
+        kind=_short_kind(group),
         meeting_id=next((f.meeting.id for _, f in group.firings if f.meeting), None),
         recipient_id=person.id if email else None, channel=group.channel,
         address=person.email if email else None, language=person.language if email else "zh",
         subject=subject[:500], body_text="\n\n".join(p[1] for p in parts),
         body_html="".join(p[2] for p in parts), body_markdown="\n\n---\n\n".join(p[3] for p in parts),
         payload={"items": items, "cancel_when": [ItemStatus.DONE.value] if items else [],
-                 "mentions": [_mention(p) for p in group.recipients.values()], "firings": group.firing_ids},
+                 "mentions": [_mention(p) for p in group.recipients.values()], "firings": group.firing_ids,
+                 "rules": sorted({f.rule_id for _, f in group.firings})},
         next_attempt_at=max(group.send_at, now), created_at=now,
     )
+
+
+def _short_kind(group: _Group) -> str:
+    """The outbox kind: the rule's id, or the most severe one's with "+" when several share a message
+    (all of them are in ``payload["rules"]``)."""
+    rules = sorted({f.rule_id for _, f in group.firings}, key=lambda r: (_severity(r), r))
+    return rules[0] if len(rules) == 1 else f"{rules[0]}+"[:40]
+
+
+def _severity(rule_id: str) -> int:
+    kind = _kind(rule_id)
+    return SEVERITY.index(kind) if kind in SEVERITY else len(SEVERITY)
 
 
 def _mention(person: Person) -> dict[str, Any]:
@@ -151,8 +165,9 @@ def _view(session: Session, kind: MessageKind, person: Person, firings: list[Pla
             assert planned.item is not None
             for item_id, slip in planned.threats.items():
                 dependent = session.get_one(Item, item_id)
-                threats.append(ThreatView(item=item_view(dependent, dependent.number or 0, []),
-                                          prerequisite=item_view(planned.item, planned.item.number or 0, []),
+                late = item_view(planned.item, planned.item.number or 0, [], checklist=())
+                threats.append(ThreatView(item=item_view(dependent, dependent.number or 0, [], checklist=()),
+                                          prerequisite=late,
                                           slip_days=slip.days, new_due=slip.due))
     if kind in (MessageKind.CONFIRM_DEADLINE, MessageKind.LIST_UNSENT) and meeting is not None:
         unconfirmed = session.scalars(select(Item).where(Item.meeting_id == meeting.id,
@@ -165,7 +180,7 @@ def _view(session: Session, kind: MessageKind, person: Person, firings: list[Pla
     coordinator = meeting.organizer if meeting else None
     return MessageView(
         kind=kind, recipient=person_view(person), now=send_local,
-        items=tuple(item_view(i, i.number or 0, []) for i in items.values()),
+        items=tuple(item_view(i, i.number or 0, [], checklist=()) for i in items.values()),
         sender=person_view(coordinator) if coordinator else None, threats=tuple(threats),
         meetings=tuple(meetings), url=url, confirm_by=confirm_by,
     )
@@ -175,4 +190,4 @@ def _meeting_ref(session: Session, meeting: Meeting, *, ctx: RuleContext, url: s
     items = session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number)).all()
     ended = meeting.ends_at or meeting.starts_at
     return MeetingRefView(title=meeting.title, ended_at=to_local(ended, ctx.tz),
-                          items=tuple(item_view(i, i.number or 0, []) for i in items), url=url)
+                          items=tuple(item_view(i, i.number or 0, [], checklist=()) for i in items), url=url)

@@ -48,7 +48,7 @@ def items_of_reports(session: Session, viewer: Viewer, *, today: date) -> list[E
     if visible is not None:
         query = query.where(Item.project_id.in_(visible))
     return [Escalated(i, code, title, name, due, status, max(0, (today - due).days))
-            for i, code, title, name, due, status in session.execute(query).tuples()]
+            for i, code, title, name, due, status in session.execute(query)]
 
 
 def firings_to(session: Session, viewer: Viewer) -> list[Firing]:
@@ -58,5 +58,5 @@ def firings_to(session: Session, viewer: Viewer) -> list[Firing]:
         .outerjoin(Item, Item.id == RuleFiring.item_id)
         .where(RuleFiring.recipient_id == viewer.person_id, RuleFiring.rule_id.like("escalate%"))
         .order_by(RuleFiring.id.desc()).limit(LIMIT)
-    ).tuples()
+    )
     return [Firing(*row) for row in rows]

@@ -105,7 +105,7 @@ def build(session: Session, viewer: Viewer, *, meeting_id: int | None = None, pr
     title, project, meeting, scoped, truncated = _scope(session, viewer, meeting_id, project_id)
     by_id = {item.id: item for item in scoped}
     edges = [(a, b) for a, b in session.execute(
-        select(Dependency.item_id, Dependency.depends_on_id).where(Dependency.item_id.in_(list(by_id)))).tuples()
+        select(Dependency.item_id, Dependency.depends_on_id).where(Dependency.item_id.in_(list(by_id))))
         if b in by_id]
     dates = {item.id: ItemDates(item.start, item.due) for item in scoped}
     chain = critical_path(dates, edges)

@@ -13,7 +13,17 @@ from sqlalchemy.orm import Session, aliased
 
 from luodi.domain.enums import ItemStatus
 from luodi.domain.roles import Permission
-from luodi.models import AuditEntry, Comment, Dependency, Item, ItemResponse, Milestone, MilestoneItem, Person
+from luodi.models import (
+    AuditEntry,
+    Blocker,
+    Comment,
+    Dependency,
+    Item,
+    ItemResponse,
+    Milestone,
+    MilestoneItem,
+    Person,
+)
 from luodi.services import items
 from luodi.services.access import Viewer
 from luodi.services.progress import Progress, rollup
@@ -59,6 +69,7 @@ class ItemDetail:
     depends_on: list[Link]
     dependents: list[Link]
     milestones: list[Milestone]
+    blockers: list[Blocker]          # open first, then cleared (FU-3; recorded on the follow-up page)
     can_update: bool
     can_edit: bool
     can_comment: bool
@@ -88,6 +99,8 @@ def load(session: Session, viewer: Viewer, item_id: int) -> ItemDetail:
         milestones=list(session.scalars(
             select(Milestone).join(MilestoneItem, MilestoneItem.milestone_id == Milestone.id)
             .where(MilestoneItem.item_id == item.id).order_by(Milestone.due))),
+        blockers=list(session.scalars(select(Blocker).where(Blocker.item_id == item.id)
+                                      .order_by(Blocker.cleared_at.is_not(None), Blocker.id.desc()).limit(50))),
         can_update=viewer.can_item(Permission.UPDATE, item),
         can_edit=viewer.can_item(Permission.EDIT, item),
         can_comment=viewer.can_item(Permission.COMMENT, item),

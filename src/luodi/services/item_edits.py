@@ -133,13 +133,14 @@ def _apply(session: Session, item: Item, field: str, value: Any, actor: Actor, n
 
 def create_item(session: Session, viewer: Viewer, *, project_id: int, fields: Mapping[str, object],
                 meeting_id: int | None = None, parent: Item | None = None, now: datetime) -> Item:
-    """A new item numbered in its project (T004 …). A subtask takes its parent's project and meeting.
+    """A new item numbered in its project (T004 …). A subtask takes its parent's project; it belongs
+    to the parent, not to the meeting (the meeting's 【行动项】 list and confirmations stay as sent).
 
     Coordinators create items; the owner of an item may also add subtasks to it.
     """
     if parent is not None:
         viewer.require_item(Permission.UPDATE, parent)
-        project_id, meeting_id = parent.project_id, parent.meeting_id
+        project_id, meeting_id = parent.project_id, None
     else:
         viewer.require(Permission.EDIT, project_id)
     values = normalize(session, {"priority": "medium", **fields})

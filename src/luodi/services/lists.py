@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from luodi.models import AuditEntry, Decision, Dependency, Item, Meeting, OutboxMessage, Person
 from luodi.render.action_list import render_action_list_message
 from luodi.render.views import ActionListView, DependencyView, ItemView, NextMeetingView, PersonView
-from luodi.services import meetings, tokens
+from luodi.services import checklists, meetings, tokens
 from luodi.services.audit import Actor, record
 
 
@@ -45,6 +45,7 @@ def build_view(session: Session, meeting: Meeting, *, tz: ZoneInfo) -> ActionLis
     decisions = session.scalars(
         select(Decision.text).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
     ).all()
+    stored = checklists.lines_for(session, [item.id for item in items])
     return ActionListView(
         meeting_id=meeting.id,
         title=meeting.title,
@@ -54,7 +55,8 @@ def build_view(session: Session, meeting: Meeting, *, tz: ZoneInfo) -> ActionLis
         organizer=person_view(meeting.organizer) if meeting.organizer else None,
         attendees=tuple(person_view(a.person) for a in sorted(meeting.attendees, key=lambda a: a.position)),
         decisions=tuple(decisions),
-        items=tuple(item_view(item, numbers[item.id], depends.get(item.id, [])) for item in items),
+        items=tuple(item_view(item, numbers[item.id], depends.get(item.id, []),
+                              checklist=stored.get(item.id) or checklists.default_lines(item)) for item in items),
         dependencies=tuple(dependency_views),
         next_meeting=NextMeetingView(
             at=_local(meeting.next_meeting_at, tz), place=meeting.next_meeting_place, goal=meeting.next_meeting_goal
@@ -64,12 +66,16 @@ def build_view(session: Session, meeting: Meeting, *, tz: ZoneInfo) -> ActionLis
     )
 
 
-def item_view(item: Item, number: int, depends_on: list[int]) -> ItemView:
+def item_view(item: Item, number: int, depends_on: list[int], *,
+              checklist: tuple[str, ...] | None = None) -> ItemView:
+    """The render view of an item. ``checklist`` None: look it up (one query); pass the lines
+    (``checklists.lines_for`` for a whole list) or ``()`` (messages that do not show it)."""
     return ItemView(
         code=item.code, number=number, title=item.title, owner=person_view(item.owner), start=item.start,
         due=item.due, due_time=item.due_time, deliverable=item.deliverable, status=item.status,
         priority=item.priority, acceptance=item.acceptance, depends_on=tuple(sorted(depends_on)),
         confirmed=item.confirmed_at is not None,
+        checklist=checklists.lines_of(item) if checklist is None else checklist,
     )
 
 

@@ -98,20 +98,29 @@ def start_session(session: Session, user: User, *, now: datetime) -> StartedSess
 def resolve(session: Session, token: str, *, now: datetime) -> tuple[WebSession, User] | None:
     """The live session of the cookie ``token`` and its user, or None (ended, expired, deactivated).
 
-    Pushes the idle expiry back at most every TOUCH_EVERY (then the caller commits).
+    Reads only (a read-only session will do); see :func:`needs_touch` for the idle expiry.
     """
     found = session.execute(
         select(WebSession, User).join(User, User.id == WebSession.user_id).where(WebSession.id == digest(token))
     ).first()
     if found is None:
         return None
-    row, user = found.tuple()
+    row, user = found
     if row.revoked_at is not None or row.expires_at <= now or not user.active:
         return None
-    if now - row.seen_at >= TOUCH_EVERY:
+    return row, user
+
+
+def needs_touch(row: WebSession, *, now: datetime) -> bool:
+    """Push the idle expiry back at most every TOUCH_EVERY: one write per busy session, not per request."""
+    return now - row.seen_at >= TOUCH_EVERY
+
+
+def touch(session: Session, session_id: str, *, now: datetime) -> None:
+    row = session.get(WebSession, session_id)
+    if row is not None and row.revoked_at is None:
         row.seen_at = now
         row.expires_at = min(now + SESSION_LIFETIME, row.created_at + SESSION_MAX)
-    return row, user
 
 
 def end_session(session: Session, token: str, *, now: datetime) -> bool:

@@ -48,10 +48,10 @@ def writable_project(session: Session, viewer: Viewer, *, project_id: int | None
     if project_id is None:
         raise InvalidInput(_("Choose a project."), field="project")
     viewer.require(Permission.EDIT, project_id)
-    project = session.get(Project, project_id)
-    if project is None:
+    chosen = session.get(Project, project_id)
+    if chosen is None:
         raise InvalidInput(_("Choose a project."), field="project")
-    return project
+    return chosen
 
 
 def _moment(value: object, field: str, tz: ZoneInfo, *, required: bool = False) -> datetime | None:

@@ -24,14 +24,14 @@ def visible_meetings(session: Session, viewer: Viewer, *, limit: int = 100, offs
     visible = viewer.visible_projects()
     if visible is not None:
         query = query.where(Meeting.project_id.in_(visible))
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     counts: dict[int, tuple[int, int]] = {}
     if rows:
         confirmed = func.sum(case((Item.confirmed_at.is_not(None), 1), else_=0)).cast(Integer)
         for meeting_id, n, done in session.execute(
                 select(Item.meeting_id, func.count(), confirmed)
                 .where(Item.meeting_id.in_([row[0] for row in rows]), Item.parent_id.is_(None))
-                .group_by(Item.meeting_id)).tuples():
+                .group_by(Item.meeting_id)):
             if meeting_id is not None:
                 counts[meeting_id] = (n, int(done or 0))
     return [

@@ -23,7 +23,7 @@ from luodi.domain.lint import OwnerFacts, lint
 from luodi.domain.workdays import Calendar
 from luodi.i18n import gettext as _
 from luodi.models import Attachment, Decision, Dependency, Item, Meeting, MeetingAttendee, Person, Project
-from luodi.services import people
+from luodi.services import checklists, people
 from luodi.services.audit import Actor, record
 from luodi.services.errors import NotFound
 from luodi.services.items import public_list
@@ -232,6 +232,9 @@ def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedM
     for item in by_number.values():
         record(session, actor=Actor.system("import"), at=now, entity="item", entity_id=item.id,
                item_id=item.id, action="created")
+    # ACC-2 (the article's trap 5): acceptance criteria are set when the item is created, so
+    # they appear in the 【行动项】 list that goes out.
+    checklists.attach_defaults(session, list(by_number.values()))
     session.flush()
 
 

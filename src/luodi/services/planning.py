@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -120,6 +120,7 @@ class _Planner:
         self.since = (self.now_local - ctx.catch_up).date()
         self.projects = {p.id: p for p in session.scalars(select(Project))}
         self._channels: dict[tuple[int, int | None], list[str]] = {}
+        self._known: set[str] = set()  # firing keys already recorded for this pass's subjects
 
     # -- items ---------------------------------------------------------------------------
     def _window(self) -> tuple[date, date] | None:
@@ -142,6 +143,7 @@ class _Planner:
             select(Item).where(Item.status != ItemStatus.DONE, due_clause)
             .options(selectinload(Item.meeting)).order_by(Item.due, Item.id)
         ).all()
+        self._load_known(RuleFiring.item_id, [item.id for item in candidates])
         next_checks: list[tuple[int, datetime]] = []
         for item in candidates:
             rules = self._item(item)
@@ -151,6 +153,14 @@ class _Planner:
         if next_checks:
             self.session.flush()  # the rules' own status changes first: they reset next_check_at
             schedule.store(self.session, next_checks)
+
+    def _load_known(self, column: Any, ids: list[int]) -> None:
+        """The keys already recorded for these subjects since the catch-up horizon, in a few
+        queries, so a pass does not re-insert (and the unique key re-refuse) old firings."""
+        for start in range(0, len(ids), 500):
+            self._known.update(self.session.scalars(
+                select(RuleFiring.key).where(column.in_(ids[start:start + 500]), RuleFiring.occasion >= self.since)
+            ))
 
     def _fingerprint(self) -> str:
         """What the schedule was computed from: the rules of every project, the calendar, the zone."""
@@ -226,8 +236,13 @@ class _Planner:
                 Meeting.confirm_deadline.between(earliest, self.now),
             )).order_by(Meeting.starts_at, Meeting.id)
         ).all()
+        ids = [meeting.id for meeting in candidates]
+        self._load_known(RuleFiring.meeting_id, ids)
+        unconfirmed = dict(self.session.execute(
+            select(Item.meeting_id, func.count()).where(Item.meeting_id.in_(ids), Item.confirmed_at.is_(None))
+            .group_by(Item.meeting_id)
+        ).all()) if ids else {}
         for meeting in candidates:
-            items = self.session.scalars(select(Item).where(Item.meeting_id == meeting.id)).all()
             def local(moment: datetime) -> datetime:
                 return to_local(moment, self.ctx.tz)
 
@@ -235,7 +250,7 @@ class _Planner:
                 key=meeting.id, start=local(meeting.starts_at), end=local(meeting.ends_at or meeting.starts_at),
                 confirm_deadline=local(meeting.confirm_deadline) if meeting.confirm_deadline else datetime.max,
                 list_sent=meeting.list_sent_at is not None,
-                all_confirmed=all(i.confirmed_at is not None for i in items),
+                all_confirmed=not unconfirmed.get(meeting.id),
             )
             project = self.projects[meeting.project_id]
             rules = self.ctx.rules_for(project.id, project.settings, project.name)
@@ -290,6 +305,9 @@ class _Planner:
         subject = f"item:{item.id}" if item else f"meeting:{meeting.id if meeting else 0}"
         key = "|".join([subject, firing.rule.id, firing.occasion.isoformat(),
                         f"p{recipient.id}" if recipient else "-", channel or "-"])
+        if key in self._known:
+            return None
+        self._known.add(key)
         values = {
             "key": key, "rule_id": firing.rule.id, "item_id": item.id if item else None,
             "meeting_id": meeting.id if meeting else (item.meeting_id if item else None),

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from luodi.config import Settings
 from luodi.i18n import gettext as _
 from luodi.services import api_tokens, logins
 from luodi.services.access import Viewer, viewer_for
 from luodi.services.errors import Forbidden, Unauthenticated
-from luodi.web.deps import ClockDep, SessionDep
+from luodi.web.deps import ClockDep, ReadSessionDep
 
 SESSION_COOKIE = "luodi_session"
 CSRF_COOKIE = "luodi_csrf"
@@ -45,22 +49,52 @@ def bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def get_viewer(request: Request, session: SessionDep, clock: ClockDep) -> Viewer | None:
-    """The request's viewer, or None. Commits only the session/token "last seen" bookkeeping."""
-    now = clock.now()
-    viewer = None
+def _touch(request: Request, change: Callable[[Session], None]) -> None:
+    """The rare "last seen" write, in its own short write transaction (lookups only read)."""
+    with request.app.state.sessionmaker() as session:
+        change(session)
+        session.commit()
+
+
+Touch = Callable[[Session], None] | None
+
+
+def _lookup(request: Request, session: Session, now: datetime) -> tuple[Viewer | None, Touch]:
+    """The viewer, and the "last seen" write it is due for (None nearly always)."""
+    viewer, touch = None, None
     if request.url.path.startswith("/api/"):
         token = bearer(request)
         row = api_tokens.resolve(session, token, now=now) if token else None
         if row is not None:
             viewer = viewer_for(session, row.user, read_only=row.read_only)
+            if api_tokens.needs_touch(row, now=now):
+                token_id = row.id
+                touch = lambda write: api_tokens.touch(write, token_id, now=now)  # noqa: E731
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         found = logins.resolve(session, cookie, now=now) if cookie else None
         if found is not None:
             viewer = viewer_for(session, found[1], csrf=found[0].csrf)
-    if session.dirty:
-        session.commit()
+            if logins.needs_touch(found[0], now=now):
+                session_id = found[0].id
+                touch = lambda write: logins.touch(write, session_id, now=now)  # noqa: E731
+    session.commit()   # hand the connection back to the pool while the route waits for a thread
+    return viewer, touch
+
+
+async def get_viewer(request: Request, session: ReadSessionDep, clock: ClockDep) -> Viewer | None:
+    """The request's viewer, or None. Reads only; bookkeeping writes happen at most every few minutes.
+
+    On SQLite (a local file, an unbounded read pool) the two indexed lookups run in the event
+    loop: cheaper than a thread-pool hop. On a server database they go to the thread pool, so a
+    busy connection pool never stalls the loop.
+    """
+    if request.app.state.read_engine is not request.app.state.engine:
+        viewer, touch = _lookup(request, session, clock.now())
+    else:
+        viewer, touch = await run_in_threadpool(_lookup, request, session, clock.now())
+    if touch is not None:   # a write may wait for the lock: never in the event loop
+        await run_in_threadpool(_touch, request, touch)
     request.state.viewer = viewer
     if viewer is not None:
         request.state.language = viewer.language
@@ -70,7 +104,7 @@ def get_viewer(request: Request, session: SessionDep, clock: ClockDep) -> Viewer
 OptionalViewer = Annotated[Viewer | None, Depends(get_viewer)]
 
 
-def require_viewer(viewer: OptionalViewer) -> Viewer:
+async def require_viewer(viewer: OptionalViewer) -> Viewer:
     if viewer is None:
         raise Unauthenticated(_("Please log in."), field="login")
     return viewer

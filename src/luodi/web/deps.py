@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Annotated
 
@@ -19,17 +19,29 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_clock(request: Request) -> Clock:
+async def get_read_session(request: Request) -> AsyncIterator[Session]:
+    """A session that only reads (web/reads.py): GET pages and API reads; never blocks on writers.
+
+    ``async``: opening and closing it costs microseconds, less than the two thread-pool hops a
+    sync generator dependency takes (PERFORMANCE.md: the hop dominates short requests).
+    """
+    with request.app.state.read_sessionmaker() as session:
+        yield session
+
+
+# The small dependencies are async for the same reason: a sync one is a thread-pool hop each.
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

@@ -7,6 +7,7 @@ The language of a page: the logged-in user's (stored on the user, else their per
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from luodi import i18n
 from luodi.domain.enums import ItemStatus, Priority
@@ -32,14 +34,16 @@ def environment(lang: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,   # templates ship with the package: no stat() per render
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
     env.globals["statuses"] = list(ItemStatus)
     env.globals["priorities"] = list(Priority)
-    env.filters["status_label"] = lambda status, emoji=True: status_label(status, lang, emoji=emoji)
+    # No emoji in pages: not every machine has a colour-emoji font; CSS draws the status dots.
+    env.filters["status_label"] = lambda status, emoji=False: status_label(status, lang, emoji=emoji)
     env.filters["priority_label"] = lambda priority: priority_label(priority, lang)
-    env.filters["stars"] = lambda priority: Priority(priority).stars
+    env.filters["stars"] = lambda priority: {"high": "★★★", "medium": "★★☆", "low": "★☆☆"}[Priority(priority).value]
     env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date | datetime) else ""
     env.filters["local"] = local
     return env
@@ -84,6 +88,18 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
     if viewer is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="[^"]*"')
+
+
+def email_html(html: str) -> Markup:
+    """Our own e-mail HTML (already escaped by its templates) for showing inside a page.
+
+    Its inline styles would be refused by the page's CSP (no 'unsafe-inline'), so they are taken
+    out and app.css's ``.list`` rules stand in for them.
+    """
+    return Markup(_STYLE_ATTRIBUTE.sub("", html))
 
 
 def local(value: datetime | None, tz: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from luodi.db import rowcount
 from luodi.domain.enums import OutboxStatus
 from luodi.models import DeliveryAttempt, OutboxMessage
 from luodi.notify.base import TransportError as DeliveryError
@@ -27,6 +26,9 @@ if TYPE_CHECKING:
     from luodi.config import Settings
 
 log = logging.getLogger(__name__)
+
+
+Relevance = Callable[[Session, OutboxMessage, datetime], bool]
 
 
 class Sender(Protocol):
@@ -59,53 +61,90 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def claim(
-    session: Session, *, worker_id: str, now: datetime, policy: DeliveryPolicy, only: list[int] | None = None
-) -> OutboxMessage | None:
-    """Claim the oldest due row (or an expired lease) and commit the claim. None when idle.
+def _candidates(session: Session, now: datetime, limit: int, only: list[int] | None) -> list[int]:
+    """Due rows, oldest first: expired leases, then pending rows whose time has come.
+
+    Two index-shaped queries (``ix_outbox_lease``, ``ix_outbox_due``) rather than one OR, which
+    would make both databases scan and sort the whole outbox, sent history included, per claim.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    queries = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now)
+        .order_by(OutboxMessage.lease_until, OutboxMessage.id),
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id),
+    )
+    found: list[int] = []
+    for query in queries:
+        if only is not None:
+            query = query.where(OutboxMessage.id.in_(only))
+        if postgres:
+            query = query.with_for_update(skip_locked=True)
+        found += session.scalars(query.limit(limit - len(found))).all()
+        if len(found) >= limit:
+            break
+    return found
+
+
+def claim_many(
+    session: Session, *, worker_id: str, now: datetime, policy: DeliveryPolicy, limit: int = 20,
+    only: list[int] | None = None, relevant: Relevance | None = None,
+) -> list[tuple[OutboxMessage, DeliveryAttempt]]:
+    """Claim up to ``limit`` due rows (expired leases included) in one transaction and commit it.
 
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets many workers claim different rows at once.
     SQLite: the engine begins every transaction IMMEDIATE (one writer at a time), and the
-    conditional UPDATE makes a lost race visible as rowcount 0.
+    conditional UPDATE … RETURNING shows which rows this worker won. Given ``relevant``, rows
+    no longer worth sending are cancelled in the same transaction. Returns (row, attempt) pairs.
     """
-    due = _due(now)
-    query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
-    if only is not None:
-        query = query.where(OutboxMessage.id.in_(only))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    for _race in range(5):  # another worker may win the row between our SELECT and UPDATE
-        row_id = session.scalar(query)
-        if row_id is None:
-            session.rollback()
-            return None
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, due)
-            .values(status=OutboxStatus.SENDING, lease_until=now + policy.lease, claimed_by=worker_id,
-                    attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(claimed) == 1:
-            break
+    ids = _candidates(session, now, limit, only)
+    if not ids:
         session.rollback()
-    else:
-        return None
-    row = session.get(OutboxMessage, row_id, populate_existing=True)
-    assert row is not None
-    session.add(DeliveryAttempt(outbox_id=row.id, number=row.attempts, worker=worker_id, started_at=now))
-    session.commit()
-    return row
+        return []
+    won = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), _due(now))
+        .values(status=OutboxStatus.SENDING, lease_until=now + policy.lease, claimed_by=worker_id,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    rows = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(won)).order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    claimed = []
+    for row in rows:
+        attempt = DeliveryAttempt(outbox_id=row.id, number=row.attempts, worker=worker_id, started_at=now)
+        session.add(attempt)
+        if relevant is not None and not relevant(session, row, now):
+            row.status, row.lease_until = OutboxStatus.CANCELLED, None
+            attempt.outcome, attempt.finished_at = "cancelled", now
+            continue
+        claimed.append((row, attempt))
+    session.commit()  # the claim is durable before any network call
+    return claimed
+
+
+def claim(
+    session: Session, *, worker_id: str, now: datetime, policy: DeliveryPolicy, only: list[int] | None = None
+) -> OutboxMessage | None:
+    """Claim the oldest due row and commit the claim; None when there is none (see claim_many)."""
+    claimed = claim_many(session, worker_id=worker_id, now=now, policy=policy, limit=1, only=only)
+    return claimed[0][0] if claimed else None
 
 
 def _finish(session: Session, row: OutboxMessage, *, worker_id: str, now: datetime, outcome: str,
-            error: str | None = None) -> None:
-    attempt = session.scalar(
-        select(DeliveryAttempt)
-        .where(DeliveryAttempt.outbox_id == row.id, DeliveryAttempt.number == row.attempts,
-               DeliveryAttempt.worker == worker_id)
-        .order_by(DeliveryAttempt.id.desc()).limit(1)
-    )
+            error: str | None = None, attempt: DeliveryAttempt | None = None) -> None:
+    if attempt is None:
+        attempt = session.scalar(
+            select(DeliveryAttempt)
+            .where(DeliveryAttempt.outbox_id == row.id, DeliveryAttempt.number == row.attempts,
+                   DeliveryAttempt.worker == worker_id)
+            .order_by(DeliveryAttempt.id.desc()).limit(1)
+        )
     if attempt is not None:
         attempt.outcome, attempt.finished_at, attempt.error = outcome, now, error
 
@@ -116,11 +155,12 @@ def deliver(
     *,
     worker_id: str,
     send: Sender,
-    relevant: Callable[[Session, OutboxMessage, datetime], bool],
+    relevant: Relevance | None,
     clock: Callable[[], datetime],
     policy: DeliveryPolicy,
     rng: random.Random,
     pace: Callable[[Session, OutboxMessage, datetime], datetime | None] | None = None,
+    attempt: DeliveryAttempt | None = None,
 ) -> OutboxStatus:
     """Re-check relevance, respect the channel's rate limit, send, and record the outcome.
 
@@ -129,19 +169,20 @@ def deliver(
     bot's rate limit delays messages and never drops them.
     """
     now = clock()
-    if not relevant(session, row, now):
+    if relevant is not None and not relevant(session, row, now):
         row.status, row.lease_until = OutboxStatus.CANCELLED, None
-        _finish(session, row, worker_id=worker_id, now=now, outcome="cancelled")
+        _finish(session, row, worker_id=worker_id, now=now, outcome="cancelled", attempt=attempt)
         session.commit()
         return row.status
     wait_until = pace(session, row, now) if pace else None
     if wait_until is not None and wait_until > now:
         row.status, row.next_attempt_at, row.lease_until = OutboxStatus.PENDING, wait_until, None
         row.attempts -= 1
-        _finish(session, row, worker_id=worker_id, now=now, outcome="deferred")
+        _finish(session, row, worker_id=worker_id, now=now, outcome="deferred", attempt=attempt)
         session.commit()
         return row.status
-    session.commit()  # no transaction stays open across the network call
+    if session.in_transaction():
+        session.commit()  # no transaction stays open across the network call (nor a SQLite lock)
     try:
         send(session, row, now)
     except DeliveryError as exc:
@@ -155,11 +196,12 @@ def deliver(
             row.status, row.next_attempt_at = OutboxStatus.PENDING, now + delay
         row.last_error, row.lease_until = exc.message[:2000], None
         _finish(session, row, worker_id=worker_id, now=now,
-                outcome="dead" if row.status is OutboxStatus.DEAD else "retry", error=exc.message[:2000])
+                outcome="dead" if row.status is OutboxStatus.DEAD else "retry", error=exc.message[:2000],
+                attempt=attempt)
         log.warning("outbox %s attempt %s failed: %s", row.id, row.attempts, exc.message)
     else:
         now = clock()
         row.status, row.sent_at, row.lease_until, row.last_error = OutboxStatus.SENT, now, None, None
-        _finish(session, row, worker_id=worker_id, now=now, outcome="sent")
+        _finish(session, row, worker_id=worker_id, now=now, outcome="sent", attempt=attempt)
     session.commit()
     return row.status

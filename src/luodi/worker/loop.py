@@ -23,7 +23,7 @@ from luodi.models import WorkerHeartbeat
 from luodi.services.outbox import still_relevant
 from luodi.services.planning import Plan, plan
 from luodi.services.rule_context import RuleContext
-from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.worker.deliver import DeliveryPolicy, claim_many, deliver
 from luodi.worker.senders import Senders
 
 log = logging.getLogger(__name__)
@@ -42,14 +42,17 @@ def plan_step(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
 
 
 def deliver_step(session: Session, *, worker_id: str, clock: Clock, senders: Senders, policy: DeliveryPolicy,
-                 rng: random.Random) -> bool:
-    """Claim and deliver one due message. Return True if there was work."""
-    row = claim(session, worker_id=worker_id, now=clock.now(), policy=policy)
-    if row is None:
-        return False
-    deliver(session, row, worker_id=worker_id, send=senders, relevant=still_relevant, clock=clock.now,
-            policy=policy, rng=rng, pace=senders.pace)
-    return True
+                 rng: random.Random, batch: int = 20) -> bool:
+    """Claim a batch of due messages (one transaction) and deliver them. Return True if there was work.
+
+    Each outcome is committed on its own, so a crash mid-batch resends only the message in flight.
+    """
+    claimed = claim_many(session, worker_id=worker_id, now=clock.now(), policy=policy, limit=batch,
+                         relevant=still_relevant)
+    for row, attempt in claimed:
+        deliver(session, row, worker_id=worker_id, send=senders, relevant=None, clock=clock.now, policy=policy,
+                rng=rng, pace=senders.pace, attempt=attempt)
+    return bool(claimed)
 
 
 def heartbeat(session: Session, *, worker_id: str, now: datetime, started_at: datetime) -> None:

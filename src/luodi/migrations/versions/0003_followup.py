@@ -164,9 +164,11 @@ def upgrade() -> None:
     op.create_index('ix_followup_item_done', 'followup', ['item_id', 'done_at'], unique=False)
     op.create_index('ix_item_done_at', 'item', ['done_at'], unique=False, postgresql_where=sa.text('done_at IS NOT NULL'), sqlite_where=sa.text('done_at IS NOT NULL'))
     op.create_index('ix_item_due_project', 'item', ['due', 'project_id'], unique=False)
+    op.create_index('ix_meeting_organizer', 'meeting', ['organizer_id', 'closed_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_meeting_organizer", table_name="meeting")
     op.drop_index("ix_item_due_project", table_name="item")
     op.drop_index("ix_item_done_at", table_name="item")
     for table in ("followup", "acceptance_round", "submission", "item_checklist", "carried_item", "blocker",

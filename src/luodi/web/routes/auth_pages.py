@@ -51,6 +51,8 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, clock: C
     response = see_other(safe_next(next))
     set_cookie(response, SESSION_COOKIE, started.token, settings,
                max_age=int(logins.SESSION_MAX.total_seconds()))
+    # Mirrors the user's language for messages made before the user is known (see web/middleware.py).
+    set_cookie(response, "lang", user.language or user.person.language or "zh", settings, max_age=365 * 86400)
     return response
 
 

@@ -19,11 +19,11 @@ from luodi.models import AuditEntry
 from luodi.services import board, escalations
 from luodi.web.auth import CurrentViewer
 from luodi.web.board_pages import BoardPage, EscalationsPage, ItemTablePage
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep, local_today, see_other
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today, see_other
 from luodi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_COLUMN = 40
+PER_COLUMN = 25
 PER_PAGE = 50
 SSE_POLL_SECONDS = 2.0
 SSE_LIFETIME_SECONDS = 50.0   # then the browser reconnects (EventSource does it by itself)
@@ -47,7 +47,7 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def parse_filters(project: str | None = None, meeting: str | None = None, owner: str | None = None,
+async def parse_filters(project: str | None = None, meeting: str | None = None, owner: str | None = None,
                   status: str | None = None, priority: str | None = None, window: str | None = None,
                   due_from: str | None = None, due_to: str | None = None) -> board.Filters:
     """The filters of the board and the table, from the query string; unreadable values are ignored."""
@@ -70,7 +70,7 @@ def home(viewer: CurrentViewer) -> RedirectResponse:
 
 
 @router.get("/board", response_class=HTMLResponse)
-def kanban(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def kanban(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
            filters: FiltersDep) -> HTMLResponse:
     today = local_today(settings, clock)
     page = BoardPage(columns=board.kanban(session, viewer, filters, today=today, per_column=PER_COLUMN),
@@ -96,7 +96,7 @@ def _table(request: Request, session: Session, viewer: CurrentViewer, filters: b
 
 
 @router.get("/items", response_class=HTMLResponse)
-def items_table(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def items_table(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
                 viewer: CurrentViewer, filters: FiltersDep, sort: str = "due", desc: bool = False,
                 page: int = 1) -> HTMLResponse:
     return _table(request, session, viewer, filters, local_today(settings, clock), mine=False, sort=sort,
@@ -104,7 +104,7 @@ def items_table(request: Request, session: SessionDep, settings: SettingsDep, cl
 
 
 @router.get("/me", response_class=HTMLResponse)
-def my_items(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def my_items(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
              filters: FiltersDep, sort: str = "due", desc: bool = False, page: int = 1) -> HTMLResponse:
     """我的行动项: the viewer's own items (default: the open ones), with inline status changes."""
     return _table(request, session, viewer, filters.with_owner(viewer.person_id), local_today(settings, clock),
@@ -112,7 +112,7 @@ def my_items(request: Request, session: SessionDep, settings: SettingsDep, clock
 
 
 @router.get("/escalations", response_class=HTMLResponse)
-def escalations_page(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def escalations_page(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
                      viewer: CurrentViewer) -> HTMLResponse:
     page = EscalationsPage(items=escalations.items_of_reports(session, viewer, today=local_today(settings, clock)),
                            firings=escalations.firings_to(session, viewer), tz=settings.tz)
@@ -134,9 +134,9 @@ async def events(request: Request, session: SessionDep, viewer: CurrentViewer) -
     async def stream() -> AsyncIterator[str]:
         last = await run_in_threadpool(_latest_change, maker)
         yield f"retry: 3000\nevent: hello\ndata: {last}\n\n"
-        deadline = time.monotonic() + SSE_LIFETIME_SECONDS
+        deadline = time.monotonic() + getattr(request.app.state, "sse_lifetime", SSE_LIFETIME_SECONDS)
         while time.monotonic() < deadline and not await request.is_disconnected():
-            await asyncio.sleep(SSE_POLL_SECONDS)
+            await asyncio.sleep(min(SSE_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
             current = await run_in_threadpool(_latest_change, maker)
             if current != last:
                 last = current

@@ -14,7 +14,7 @@ from luodi.services.access import Viewer
 from luodi.services.errors import InvalidInput, StaleEdit
 from luodi.web.auth import CsrfProtected, CurrentViewer
 from luodi.web.board_pages import ItemEditPage
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep, see_other
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, see_other
 from luodi.web.routes.item_pages import ItemId, conflict, item_page
 from luodi.web.templating import render
 
@@ -35,7 +35,7 @@ def _edit_page(request: Request, session: SessionDep, viewer: Viewer, item_id: i
 
 
 @router.get("/items/{item_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, item_id: ItemId, session: SessionDep, viewer: CurrentViewer) -> HTMLResponse:
+def edit_form(request: Request, item_id: ItemId, session: ReadSessionDep, viewer: CurrentViewer) -> HTMLResponse:
     return _edit_page(request, session, viewer, item_id, None)
 
 

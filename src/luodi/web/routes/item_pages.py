@@ -18,7 +18,7 @@ from luodi.services.access import Viewer
 from luodi.services.errors import Forbidden, InvalidInput, StaleEdit
 from luodi.web.auth import CsrfProtected, CurrentViewer
 from luodi.web.board_pages import ConflictPage, ItemPage
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep, local_today, safe_next, see_other
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today, safe_next, see_other
 from luodi.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
@@ -35,7 +35,7 @@ def item_page(request: Request, session: SessionDep, settings: SettingsDep, cloc
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
-def show(request: Request, item_id: ItemId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def show(request: Request, item_id: ItemId, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
          viewer: CurrentViewer) -> HTMLResponse:
     return item_page(request, session, settings, clock, viewer, item_id)
 

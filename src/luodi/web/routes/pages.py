@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
 from luodi.domain.roles import Permission
 from luodi.render.action_list import render_action_list
@@ -15,16 +14,16 @@ from luodi.services.access import Viewer
 from luodi.services.meeting_list import visible_meetings
 from luodi.services.status import meeting_status
 from luodi.web.auth import CurrentViewer
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep
 from luodi.web.pages import MeetingPage, MeetingsPage
-from luodi.web.templating import render, request_language
+from luodi.web.templating import email_html, render, request_language
 
 router = APIRouter(include_in_schema=False)
 MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_list(request: Request, session: SessionDep, settings: SettingsDep, viewer: CurrentViewer,
+def meetings_list(request: Request, session: ReadSessionDep, settings: SettingsDep, viewer: CurrentViewer,
                   page: int = 1) -> HTMLResponse:
     offset = (max(1, min(page, 10_000)) - 1) * 100
     context = MeetingsPage(meetings=visible_meetings(session, viewer, limit=100, offset=offset), tz=settings.tz)
@@ -41,7 +40,7 @@ def meeting_page(request: Request, session: SessionDep, settings: SettingsDep, c
     status = meeting_status(session, meeting_id, at=now)
     html = render_action_list(view, lang=request_language(request), fmt="html", template_dir=settings.template_dir)
     can_edit = viewer.can(Permission.EDIT, found.project_id)
-    page = MeetingPage(meeting=found, list_html=Markup(html), items=status.items,
+    page = MeetingPage(meeting=found, list_html=email_html(html), items=status.items,
                        call_list=status.call_list, past_deadline=status.past_deadline, now=now, tz=settings.tz,
                        can_edit=can_edit, people=board.choices(session, viewer).people if can_edit else {},
                        error=error)
@@ -50,6 +49,6 @@ def meeting_page(request: Request, session: SessionDep, settings: SettingsDep, c
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting(request: Request, meeting_id: MeetingId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def meeting(request: Request, meeting_id: MeetingId, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
             viewer: CurrentViewer) -> HTMLResponse:
     return meeting_page(request, session, settings, clock, viewer, meeting_id)

@@ -1,0 +1,53 @@
+"""The board on PostgreSQL: the same queries, writes and refusals as on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from luodi.clock import FrozenClock
+from luodi.config import Settings
+from luodi.domain.enums import ItemStatus
+from luodi.models import AuditEntry
+from luodi.web.app import create_app
+from web.conftest import NOW, SECRET, World, _build, snapshot
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_world(pg_url: str) -> Iterator[World]:
+    facts = _build(pg_url)
+    clock = FrozenClock(NOW)
+    settings = Settings(database_url=pg_url, secret_key=SECRET, base_url="http://testserver")  # type: ignore[arg-type]
+    app = create_app(settings, clock=clock, migrate=False)
+    yield World(url=pg_url, app=app, clock=clock, **facts)
+    app.state.engine.dispose()
+
+
+def test_board_table_and_a_card_move_on_postgresql(pg_world: World) -> None:
+    world = pg_world
+    board = world.client("coordinator").get("/board").text
+    assert "T001" in board and "细化活动方案" in board
+    table = world.client("outsider").get("/items?sort=priority&desc=1").text
+    assert f'href="/items/{world.ids["other_T001"]}"' in table and f'href="/items/{world.ids["T001"]}"' not in table
+    moved = world.client("peer").post(f"/items/{world.ids['T002']}/status", data={"status": "at_risk", "version": "1"},
+                                      headers={"Accept": "application/json", "X-CSRF-Token": world.csrf["peer"]})
+    assert moved.status_code == 200 and moved.json()["version"] == 2
+    assert world.item("T002").status is ItemStatus.AT_RISK
+    with world.session() as session:
+        assert session.scalars(select(AuditEntry.after).where(AuditEntry.field == "status")).all() == ["at_risk"]
+
+
+def test_a_stale_patch_and_a_denied_write_change_nothing_on_postgresql(pg_world: World) -> None:
+    world = pg_world
+    before = snapshot(world.url)
+    url = f"/api/v1/items/{world.ids['T001']}"
+    assert world.api("coordinator").patch(url, json={"title": "x"}, headers={"If-Match": '"9"'}).status_code == 412
+    assert world.api("viewer").patch(url, json={"title": "x"}, headers={"If-Match": '"1"'}).status_code == 403
+    assert world.api("outsider").get(url).status_code == 404
+    assert snapshot(world.url) == before
+    ok = world.api("coordinator").patch(url, json={"title": "新"}, headers={"If-Match": '"1"'})
+    assert ok.status_code == 200 and ok.headers["etag"] == '"2"'

@@ -1,0 +1,125 @@
+"""The follow-up pages and API on real rows: 今日跟进, blockers, standups, acceptance, reports (issue 5).
+
+The shared world is the Q4 meeting (Saturday 2026-09-26); the clock moves to Monday 09-28 09:00,
+a working day, when every owner is still in their first three days with 小林.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from luodi.models import AcceptanceRound, Blocker, FollowUp, OutboxMessage, Standup
+from web.conftest import World
+
+MONDAY = datetime(2026, 9, 28, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+def _monday(world: World) -> None:
+    world.clock.current = MONDAY
+
+
+def test_today_lists_the_coordinators_follow_ups_and_keeps_the_outcome(world: World) -> None:
+    _monday(world)
+    client = world.client("coordinator")
+    page = client.get("/today")
+    assert page.status_code == 200 and "小王" in page.text and "我会定期跟进" in page.text
+    with world.session() as session:
+        row = session.scalars(select(FollowUp).order_by(FollowUp.id)).first()
+        assert row is not None and row.reason == "first_time" and row.channel == "phone"
+    done = client.post(f"/followups/{row.id}/done", data={"csrf": world.csrf["coordinator"], "outcome": "已电话确认"})
+    assert done.status_code == 303 and done.headers["location"] == "/today"
+    with world.session() as session:
+        stored = session.get_one(FollowUp, row.id)
+        assert stored.status.value == "done" and stored.outcome == "已电话确认" and stored.done_at == MONDAY
+    assert "已电话确认" in client.get("/today").text
+    owner = world.client("owner").post(f"/followups/{row.id}/done", data={"csrf": world.csrf["owner"],
+                                                                          "outcome": "x"})
+    assert owner.status_code == 403
+
+
+def test_an_owners_blocker_comes_first_and_its_clearing_is_timed(world: World) -> None:
+    _monday(world)
+    added = world.client("owner").post(f"/items/{world.ids['T001']}/blockers",
+                                       data={"csrf": world.csrf["owner"], "what": "市场数据", "waiting_on": "市场部"})
+    assert added.status_code == 303
+    api = world.api("coordinator").get("/api/v1/today").json()["followups"]
+    assert api[0]["reason"] == "blocker" and api[0]["item"] == "T001" and "市场部" in api[0]["message"]
+    with world.session() as session:
+        blocker = session.scalars(select(Blocker)).one()
+    world.clock.current = MONDAY.replace(hour=3, minute=30)
+    cleared = world.api("coordinator").post(f"/api/v1/blockers/{blocker.id}/clear", json={"note": "拉群解决"})
+    assert cleared.status_code == 200 and cleared.json()["minutes_open"] == 150
+    assert world.api("coordinator").get("/api/v1/today").json()["followups"][0]["reason"] != "blocker"
+
+
+def test_acceptance_through_the_page_scores_78_and_queues_the_feedback(world: World) -> None:
+    _monday(world)
+    item_id = world.ids["T001"]
+    submitted = world.client("owner").post(f"/followup/items/{item_id}/submit", data={
+        "csrf": world.csrf["owner"], "link": "https://docs.example.com/plan", "kind": "final"})
+    assert submitted.status_code == 303
+    page = world.client("coordinator").get(f"/followup/items/{item_id}")
+    assert page.status_code == 200 and "数据准确" in page.text and 'name="scores"' in page.text
+    accepted = world.client("coordinator").post(f"/followup/items/{item_id}/accept", data={
+        "csrf": world.csrf["coordinator"], "decision": "pass", "check": ["1", "2"],
+        "scores": ["completeness=4", "accuracy=5", "executability=3", "innovation=3"], "strengths": "数据分析"})
+    assert accepted.status_code == 303
+    with world.session() as session:
+        round_ = session.scalars(select(AcceptanceRound)).one()
+        assert (round_.score, round_.passed, round_.checked) == (78, True, [1, 2])
+        feedback = session.get_one(OutboxMessage, round_.feedback_outbox_id)
+        assert feedback.address == "xiaowang@example.com" and "78分" in feedback.body_text
+    assert world.item("T001").status.value == "done"
+
+
+def test_a_fail_without_problems_is_refused_with_a_message(world: World) -> None:
+    _monday(world)
+    item_id = world.ids["T002"]
+    world.api("peer").post(f"/api/v1/items/{item_id}/submissions", json={"link": "https://docs.example.com/t"})
+    response = world.client("coordinator").post(f"/followup/items/{item_id}/accept", data={
+        "csrf": world.csrf["coordinator"], "decision": "fail", "revise_by": "2026-09-29",
+        "scores": ["completeness=2", "accuracy=3", "executability=3", "innovation=3"]})
+    assert response.status_code == 400 and "--problem" in response.text
+    with world.session() as session:
+        assert session.scalars(select(AcceptanceRound)).all() == []
+
+
+def test_api_acceptance_returns_the_score(world: World) -> None:
+    _monday(world)
+    item_id = world.ids["T001"]
+    assert world.api("owner").post(f"/api/v1/items/{item_id}/submissions",
+                                   json={"link": "https://docs.example.com/plan"}).status_code == 201
+    result = world.api("coordinator").post(f"/api/v1/items/{item_id}/acceptance", json={
+        "scores": {"completeness": 4, "accuracy": 5, "executability": 3, "innovation": 3}, "passed": True})
+    assert result.status_code == 201 and result.json()["score"] == 78 and result.json()["status"] == "done"
+    cadence = world.api("viewer").get(f"/api/v1/items/{world.ids['T002']}/cadence").json()
+    assert cadence["rule"] == "first_time" and cadence["channels"] == ["phone", "in_person"]
+
+
+def test_standups_flow_into_blockers_and_the_digest(world: World) -> None:
+    _monday(world)
+    posted = world.client("peer").post("/standups", data={"csrf": world.csrf["peer"], "yesterday": "看需求",
+                                                          "today": "技术评估", "blockers": "等小王的方案"})
+    assert posted.status_code == 303
+    with world.session() as session:
+        standup = session.scalars(select(Standup)).one()
+        blocker = session.scalars(select(Blocker)).one()
+        assert blocker.standup_id == standup.id and blocker.item_id == world.ids["T002"]
+    digest = world.api("coordinator").get("/api/v1/reports/standup?project=Q4").json()
+    assert [a["person"] for a in digest["answers"]] == ["小李"] and "小王" in digest["missing"]
+    assert "等小王的方案" in world.client("coordinator").get("/standups?project=Q4").text
+
+
+def test_weekly_review_and_metrics_pages_draw_svg(world: World) -> None:
+    _monday(world)
+    weekly = world.client("supervisor").get("/reports/weekly?week=2026-W40&project=Q4")
+    assert weekly.status_code == 200 and "<svg" in weekly.text and 'data-part="risks"' in weekly.text
+    assert "style=" not in weekly.text.split("<svg", 1)[1]  # the CSP forbids inline styles
+    metrics = world.client("viewer").get("/metrics?project=Q4&from=2026-09-01&to=2026-10-31")
+    assert metrics.status_code == 200 and metrics.text.count("<svg") == 3
+    api = world.api("viewer").get("/api/v1/metrics?project=Q4&from=2026-09-01&to=2026-10-31").json()
+    assert api["items"] == 3 and api["clear_owner"]["value"] == 1.0
+    report = world.api("viewer").get("/api/v1/reports/weekly?week=2026-W40&project=Q4").json()
+    assert [i["code"] for i in report["next_week"]] == ["T001", "T002", "T003"] and report["delayed"] == []
