@@ -174,17 +174,19 @@ def measure(kind: str, items: int, args: Any) -> list[dict[str, Any]]:
     return rows
 
 
-ANALYSIS = """Reading it: one worker is CPU-bound, so under N connections a request waits for the N − 1
-before it (p50 ≈ N / req/s). A board request costs ≈ 8–12 ms of Python on this machine: about
-3 ms of SQL (statements built once per filter shape, services/board_queries.py; one GROUP BY for
-the counts and one indexed query per column, 25 cards each; growing only mildly with the table),
-about 3 ms of templating (≈ 70 KB of HTML), the rest login lookup, routing and HTTP (h11; no
-httptools/uvloop in this environment). So the target holds at a team's concurrency and is missed
-at 32 connections on 2 cores shared with wrk and the other jobs of the machine (see the load
-average). What would close the gap: more uvicorn workers (the reads use a deferred, read-only
-SQLite connection, so readers never wait for each other), or a per-session cache of the rendered
-board revalidated against the audit log's newest id (not done: a stale board is worse than a
-slow one until every write is known to be audited)."""
+ANALYSIS = """Reading it: one worker is CPU-bound, so under N connections a request waits for the ones
+before it (p50 ≈ N / req/s); the single-client column is the cost of one request. A board
+request costs ≈ 8–13 ms of Python here, nearly flat from 1k to 100k items: ≈ 3 ms of SQL
+(statements built once per filter shape, services/board_queries.py; per column a count capped at
+1,000 index entries and the first 25 cards, both index ranges), ≈ 3 ms of templating (≈ 70 KB of
+HTML), the rest the login lookup, routing and HTTP (h11: no httptools/uvloop in this
+environment). Throughput is therefore ≈ 75–140 req/s per worker, and the p95 target is met or
+missed depending on the concurrency and on what else the 2 cores are running (wrk itself, and
+other jobs: see the load average; runs vary by ±50 % on this shared machine). What would close
+the gap at 32 connections: more uvicorn workers (reads use a deferred, read-only SQLite
+connection, so readers never wait for each other or for a writer), or a per-session cache of the
+rendered board revalidated against the audit log's newest id — not done: a stale board is worse
+than a slow one until every write path is known to be audited."""
 
 
 def readme_section(rows: list[dict[str, Any]], args: Any) -> str:

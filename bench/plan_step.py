@@ -30,8 +30,7 @@ from zoneinfo import ZoneInfo
 
 import benchlib
 from generate import DEFAULT_TODAY, generate, temporary_database
-from sqlalchemy import event, func, or_, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import event, func, or_, select
 
 from luodi.db import make_engine, make_sessionmaker
 from luodi.domain.enums import ItemStatus
@@ -59,19 +58,21 @@ def candidate_query(session: Any, now: datetime, ctx: RuleContext) -> Any:
             window)
 
 
-def tick(sessions: Any, counter: benchlib.StatementCounter, at: datetime, ctx: RuleContext) -> tuple[Plan, float]:
+def tick(sessions: Any, counter: benchlib.StatementCounter, at: datetime, ctx: RuleContext,
+         scheduled: bool) -> tuple[Plan, float]:
     """One plan step at ``at`` with its commit; the plan and the milliseconds it took."""
     with sessions() as session, counter.counting():
         started = time.perf_counter()
-        planned = plan(session, now=at, ctx=ctx)
+        planned = plan(session, now=at, ctx=ctx, scheduled=scheduled)
         session.commit()
         return planned, (time.perf_counter() - started) * 1000
 
 
-def run_one(kind: str, items: int, *, keep: bool) -> dict[str, Any]:
+def run_one(kind: str, items: int, *, keep: bool, mode: str = "worker") -> dict[str, Any]:
     ctx = RuleContext(tz=TZ, calendar=Calendar("china"))
     now = datetime.combine(DEFAULT_TODAY, datetime.min.time().replace(hour=10), tzinfo=TZ).astimezone(UTC)
-    result: dict[str, Any] = {"db": kind, "items": items, "now": now.isoformat()}
+    result: dict[str, Any] = {"db": kind, "items": items, "now": now.isoformat(), "mode": mode}
+    scheduled = mode == "worker"
     with temporary_database(kind, keep=keep) as url:
         stats = generate(url, items=items, profile="open", today=DEFAULT_TODAY)
         result["generate_seconds"] = round(stats.seconds, 1)
@@ -98,26 +99,12 @@ def run_one(kind: str, items: int, *, keep: bool) -> dict[str, Any]:
             result["candidate_select_ms"] = round(benchlib.median(durations), 2)
             ticks: list[dict[str, Any]] = []
             result["errors"] = []
+            nine_thirty = datetime.min.time().replace(hour=9, minute=30)
+            morning = datetime.combine(DEFAULT_TODAY + timedelta(days=1), nine_thirty, tzinfo=TZ).astimezone(UTC)
             for label, at in (("first tick", now), ("re-tick", now), ("re-tick 2", now),
-                              ("next tick +30s", now + timedelta(seconds=30))):
+                              ("next tick +30s", now + timedelta(seconds=30)), ("next morning 09:30", morning)):
                 loads.clear()
-                try:
-                    planned, elapsed = tick(sessions, counter, at, ctx)
-                except DBAPIError as exc:
-                    # Known src bug: outbox.kind is VARCHAR(40) but compose joins rule ids with "+"
-                    # (e.g. 49 characters); PostgreSQL refuses the row and the whole plan step rolls
-                    # back. To measure anyway, widen the column in this scratch database only.
-                    if kind != "postgres" or "character varying(40)" not in str(exc.orig):
-                        raise
-                    message = str(exc.orig).splitlines()[0]
-                    result["errors"].append({"tick": label, "error": message,
-                                             "workaround": "ALTER outbox.kind TYPE varchar(255) in the bench db"})
-                    print(f"  {kind} {items}: {label}: FAILED ({message}); widening outbox.kind and retrying",
-                          file=sys.stderr)
-                    with engine.begin() as conn:
-                        conn.execute(text("ALTER TABLE outbox ALTER COLUMN kind TYPE varchar(255)"))
-                    loads.clear()
-                    planned, elapsed = tick(sessions, counter, at, ctx)
+                planned, elapsed = tick(sessions, counter, at, ctx, scheduled)
                 ticks.append({
                     "tick": label, "ms": round(elapsed, 1), "statements": counter.statements,
                     "by_verb": dict(counter.by_verb), "sql_ms": round(counter.seconds * 1000, 1),
@@ -142,13 +129,15 @@ def run_one(kind: str, items: int, *, keep: bool) -> dict[str, Any]:
 def main() -> int:
     p = benchlib.parser(__doc__.split("\n\n")[0], scale=100_000)
     p.add_argument("--scales", help="comma-separated sizes, e.g. 100000,300000 (overrides --scale)")
+    p.add_argument("--mode", choices=("worker", "tick"), default="worker",
+                   help="worker: the scheduled pass (next_check_at); tick: `luodi tick`'s complete window scan")
     args = p.parse_args()
     scales = [int(s) for s in args.scales.split(",")] if args.scales else [args.scale]
-    runs = [run_one(kind, n, keep=args.keep) for n in scales for kind in benchlib.kinds(args.db)]
+    runs = [run_one(kind, n, keep=args.keep, mode=args.mode) for n in scales for kind in benchlib.kinds(args.db)]
     rows = []
     for run in runs:
         for tick in run["ticks"]:
-            rows.append([run["db"], run["items"], tick["tick"], tick["ms"], run["target_ms"],
+            rows.append([run["db"], run["items"], run["mode"] + ": " + tick["tick"], tick["ms"], run["target_ms"],
                          benchlib.verdict(tick["ms"], run["target_ms"]), tick["statements"], tick["items_loaded"],
                          tick["firings"], tick["outbox_rows"], tick["status_changes"]])
     benchlib.print_table("plan step (plan + commit), ms", ["db", "items", "tick", "ms", "target", "", "stmts",

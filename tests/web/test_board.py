@@ -141,3 +141,14 @@ def test_the_board_streams_changes(world: World) -> None:
     with world.session() as session:
         latest = session.scalar(select(func.max(AuditEntry.id)))
     assert f"event: hello\ndata: {latest}" in response.text
+
+
+def test_a_huge_column_is_counted_up_to_a_cap(world: World, monkeypatch: Any) -> None:
+    from luodi.services import board
+
+    monkeypatch.setattr(board, "COUNT_CAP", 30)
+    _add_items(world, 45)
+    page = world.client("coordinator").get("/board").text
+    column = page.split('data-status="not_started"')[1].split("</section>")[0]
+    assert "data-count>30+<" in column and column.count("data-card ") == 25
+    assert "在列表中查看更多" in column or "More in the table" in column

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, event, text
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from luodi.db import StrEnumType, UTCDateTime
 from luodi.domain.enums import ItemStatus, Priority, RequestState, ResponseKind
 from luodi.models.base import Base
+
+CHECK_NOW = datetime(1970, 1, 1, tzinfo=UTC)
 
 if TYPE_CHECKING:
     from luodi.models.meetings import Meeting
@@ -52,9 +54,10 @@ class Item(Base):
     reschedule_count: Mapped[int] = mapped_column(default=0)
     delayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # When the rules next need to look at this item; NULL = now. The planner writes it with a
-    # Core UPDATE (no version bump); any change to what the rules read resets it (see below).
-    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the rules next need to look at this item; CHECK_NOW (the epoch) = at the next pass. The
+    # planner writes it with a Core UPDATE (no version bump); any change to what the rules read
+    # resets it (see below). Never NULL, so one index range scan finds every item due.
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: CHECK_NOW)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -100,7 +103,7 @@ class ItemResponse(Base):
 def _reschedule(target: Item, value: object, old: object, _initiator: object) -> None:
     """What the rules read changed: the planner must look at the item again at its next pass."""
     if value != old:
-        target.next_check_at = None
+        target.next_check_at = CHECK_NOW
 
 
 for _attribute in (Item.status, Item.due, Item.confirmed_at, Item.delayed_at, Item.owner_id, Item.meeting_id):

@@ -78,7 +78,11 @@ class RuleFiring(Base):
     """
 
     __tablename__ = "rule_firing"
-    __table_args__ = (Index("ix_rule_firing_item", "item_id"),)
+    __table_args__ = (
+        Index("ix_rule_firing_item", "item_id"),
+        # The plan step: "has this meeting's rule fired yet?" (services.planning._Planner.meetings).
+        Index("ix_rule_firing_meeting", "meeting_id", "rule_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # (subject, rule, occasion, recipient, channel), e.g. "item:12|remind_before_3d|2026-09-27|p:4|email"

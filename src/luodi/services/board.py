@@ -25,6 +25,7 @@ from luodi.services.access import Viewer
 from luodi.services.progress import Progress, rollup
 
 WINDOWS = ("overdue", "today", "week", "next7", "next30")
+COUNT_CAP = 999   # a column shows "999+" beyond: counting 100k done items exactly costs more than it tells
 STATUS_ORDER = queries.STATUS_ORDER
 window_range = queries.window_range
 SORTS = ("due", "code", "title", "owner", "start", "status", "priority", "meeting")
@@ -104,8 +105,9 @@ def with_progress(session: Session, cards: list[Card]) -> list[Card]:
 @dataclass(frozen=True)
 class Column:
     status: ItemStatus
-    count: int                       # every item of this status under the filters
+    count: int                       # items of this status under the filters, at most COUNT_CAP
     cards: list[Card]                # the first cards, by due date
+    capped: bool = False             # there are more than COUNT_CAP ("999+")
 
     @property
     def more(self) -> int:
@@ -115,7 +117,9 @@ class Column:
 def kanban(session: Session, viewer: Viewer, filters: Filters, *, today: date, per_column: int = 40) -> list[Column]:
     """Five columns, one per status: a count and the first ``per_column`` cards each."""
     shape, params = _shape(viewer, replace(filters, status=None), today)
-    counts = dict(session.execute(queries.counts(shape), params).all())
+    counts = {status: session.scalar(queries.capped_count(shape),
+                                     {**params, "column_status": status, "cap": COUNT_CAP + 1}) or 0
+              for status in STATUS_ORDER if filters.status in (None, status)}
     cards: list[Card] = []
     for status in STATUS_ORDER:
         if counts.get(status) and filters.status in (None, status):
@@ -123,8 +127,8 @@ def kanban(session: Session, viewer: Viewer, filters: Filters, *, today: date, p
                                    {**params, "column_status": status, "per_column": per_column}).all()
             cards += _cards(rows, viewer, today=today)
     cards = with_progress(session, cards)
-    return [Column(status, counts.get(status, 0) if filters.status in (None, status) else 0,
-                   [c for c in cards if c.status is status]) for status in STATUS_ORDER]
+    return [Column(status, min(counts.get(status, 0), COUNT_CAP), [c for c in cards if c.status is status],
+                   capped=counts.get(status, 0) > COUNT_CAP) for status in STATUS_ORDER]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,26 @@ SEVERITY = [MessageKind.ESCALATE_DUE_END, MessageKind.CONFIRM_DEADLINE, MessageK
             MessageKind.DEPENDENCY_THREAT, MessageKind.AT_RISK_BEFORE_1D, MessageKind.LIST_UNSENT]
 
 
+class ChannelDirectory:
+    """Every enabled group bot and every project's ``notify`` settings, read once per plan pass."""
+
+    def __init__(self, session: Session, projects: dict[int, Project]) -> None:
+        self.notify = {pid: (p.settings or {}).get("notify", {}) for pid, p in projects.items()}
+        self.bots = session.execute(
+            select(Channel.name, Channel.project_id).where(Channel.enabled.is_(True), Channel.kind != "email")
+            .order_by(Channel.name)
+        ).all()
+
+    def channels_for(self, person: Person, project_id: int | None) -> list[str]:
+        """As :func:`channels_for`, from memory."""
+        notify = self.notify.get(project_id, {}) if project_id is not None else {}
+        wants = set((person.notify or "").split(",")) if person.notify else {"email", "bot"}
+        result = ["email"] if person.email and notify.get("email", True) and "email" in wants else []
+        if notify.get("bots", True) and "bot" in wants:
+            result += [name for name, bot_project in self.bots if bot_project in (None, project_id)]
+        return result
+
+
 def channels_for(session: Session, person: Person, project_id: int | None) -> list[str]:
     """Where a person's messages go: email (when they have an address) and the project's bots.
 

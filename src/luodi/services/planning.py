@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, TextClause, and_, exists, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -35,7 +35,7 @@ from luodi.domain.occasions import (
     slip_estimate,
     status_firings,
 )
-from luodi.domain.rules import Action, Rule
+from luodi.domain.rules import Action, Anchor, Rule
 from luodi.domain.workdays import to_local, to_utc
 from luodi.models import Dependency, Item, Meeting, Person, Project, RuleFiring
 from luodi.services import compose, schedule
@@ -119,7 +119,8 @@ class _Planner:
         self.now_local = to_local(now, ctx.tz)
         self.since = (self.now_local - ctx.catch_up).date()
         self.projects = {p.id: p for p in session.scalars(select(Project))}
-        self._channels: dict[tuple[int, int | None], list[str]] = {}
+        self._directory: compose.ChannelDirectory | None = None
+        self._people: dict[int, Person] = {}  # coordinators, loaded once (the identity map holds weakly)
         self._known: set[str] = set()  # firing keys already recorded for this pass's subjects
 
     # -- items ---------------------------------------------------------------------------
@@ -134,15 +135,19 @@ class _Planner:
     def items(self) -> None:
         if self.scheduled:
             schedule.reset_if_rules_changed(self.session, self._fingerprint())
-            due_clause = or_(Item.next_check_at.is_(None), Item.next_check_at <= self.now)
+            # The literal matches ix_item_next_check's predicate, so SQLite can use that partial index.
+            open_items: ColumnElement[bool] | TextClause = text("item.status <> 'done'")
+            due_clause = Item.next_check_at <= self.now
         else:
             window = self._window()
             in_window = Item.due.between(*window) if window else Item.id.is_(None)
+            open_items = Item.status != ItemStatus.DONE
             due_clause = or_(in_window, Item.status == ItemStatus.DELAYED)
-        candidates = self.session.scalars(
-            select(Item).where(Item.status != ItemStatus.DONE, due_clause)
-            .options(selectinload(Item.meeting)).order_by(Item.due, Item.id)
-        ).all()
+        # Sorted here, not in SQL: an ORDER BY due makes SQLite walk a due-date index over every item
+        # instead of the next-check index over the few that are due.
+        candidates = sorted(self.session.scalars(
+            select(Item).where(open_items, due_clause).options(selectinload(Item.meeting))
+        ).all(), key=lambda item: (item.due, item.id))
         self._load_known(RuleFiring.item_id, [item.id for item in candidates])
         next_checks: list[tuple[int, datetime]] = []
         for item in candidates:
@@ -228,16 +233,33 @@ class _Planner:
         return propagate_slip(dates, edges, item.id, slip_estimate(item.due, day))
 
     # -- meetings ------------------------------------------------------------------------
+    def _meeting_rule_ids(self, anchor: Anchor) -> list[str]:
+        rule_sets = {self.ctx.rules} | {self.ctx.rules_for(p.id, p.settings, p.name) for p in self.projects.values()}
+        return sorted({rule.id for rules in rule_sets for rule in rules if rule.anchor is anchor})
+
     def meetings(self) -> None:
+        """Meetings near the end of the meeting (list unsent) or their confirmation deadline whose
+        meeting rules have not fired yet — the NOT EXISTS keeps a pass from reloading them."""
         earliest = self.now - self.ctx.catch_up - timedelta(days=1)
-        candidates = self.session.scalars(
-            select(Meeting).where(Meeting.closed_at.is_(None), or_(
-                and_(Meeting.list_sent_at.is_(None), Meeting.starts_at.between(earliest, self.now)),
-                Meeting.confirm_deadline.between(earliest, self.now),
-            )).order_by(Meeting.starts_at, Meeting.id)
-        ).all()
+
+        def not_fired(anchor: Anchor) -> ColumnElement[bool]:
+            return ~exists().where(RuleFiring.meeting_id == Meeting.id, RuleFiring.item_id.is_(None),
+                                   RuleFiring.rule_id.in_(self._meeting_rule_ids(anchor)))
+
+        found: dict[int, Meeting] = {}
+        for clause in (  # two index-shaped queries (an OR would scan every meeting)
+            and_(Meeting.starts_at.between(earliest, self.now), Meeting.list_sent_at.is_(None),
+                 not_fired(Anchor.MEETING_END)),
+            and_(Meeting.confirm_deadline.between(earliest, self.now), not_fired(Anchor.CONFIRM_DEADLINE)),
+        ):
+            found.update((m.id, m) for m in self.session.scalars(
+                select(Meeting).where(clause, Meeting.closed_at.is_(None))))
+        candidates = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
         ids = [meeting.id for meeting in candidates]
         self._load_known(RuleFiring.meeting_id, ids)
+        coordinators = {m.organizer_id or self.projects[m.project_id].coordinator_id for m in candidates}
+        self._people.update((p.id, p) for p in self.session.scalars(
+            select(Person).where(Person.id.in_([c for c in coordinators if c]))))
         unconfirmed = dict(self.session.execute(
             select(Item.meeting_id, func.count()).where(Item.meeting_id.in_(ids), Item.confirmed_at.is_(None))
             .group_by(Item.meeting_id)
@@ -264,7 +286,14 @@ class _Planner:
     # -- recipients, records -------------------------------------------------------------
     def _coordinator(self, organizer_id: int | None, project_id: int) -> Person | None:
         person_id = organizer_id or self.projects[project_id].coordinator_id
-        return self.session.get(Person, person_id) if person_id else None
+        if not person_id:
+            return None
+        if person_id not in self._people:
+            found = self.session.get(Person, person_id)
+            if found is None:
+                return None
+            self._people[person_id] = found
+        return self._people[person_id]
 
     def _recipients(self, rule: Rule, item: Item, threats: dict[int, Slip[int]]) -> list[Person]:
         people: list[Person] = []
@@ -285,11 +314,10 @@ class _Planner:
         planned = PlannedFiring(firing.rule.id, firing.occasion, self._utc(firing.at), self._utc(firing.send_at),
                                 item, meeting, [], dict(threats or {}))
         project_id = item.project_id if item else (meeting.project_id if meeting else None)
+        if self._directory is None:
+            self._directory = compose.ChannelDirectory(self.session, self.projects)
         for person in people:
-            channels = self._channels.get((person.id, project_id))
-            if channels is None:
-                channels = self._channels[person.id, project_id] = compose.channels_for(
-                    self.session, person, project_id)
+            channels = self._directory.channels_for(person, project_id)
             for channel in channels:
                 firing_id = self._record(firing, item=item, meeting=meeting, recipient=person, channel=channel)
                 if firing_id is not None:

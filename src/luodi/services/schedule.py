@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from luodi.domain.enums import ItemStatus
 from luodi.models import Item, PlanState
+from luodi.models.items import CHECK_NOW
 
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # nothing more will fire unless the item changes
 _KEY = "rules_fingerprint"
@@ -42,7 +43,7 @@ def reset_if_rules_changed(session: Session, fingerprint: str) -> bool:
     if state is not None and state.value == digest:
         return False
     session.execute(
-        update(_ITEMS).where(_ITEMS.c.status != ItemStatus.DONE).values(next_check_at=None)
+        update(_ITEMS).where(_ITEMS.c.status != ItemStatus.DONE).values(next_check_at=CHECK_NOW)
     )
     if state is None:
         session.add(PlanState(key=_KEY, value=digest))

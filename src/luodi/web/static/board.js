@@ -24,7 +24,8 @@
 
   function bump(col, delta) {
     const count = col && col.querySelector("[data-count]");
-    if (count) count.textContent = String(Number(count.textContent) + delta);
+    const now = count ? Number(count.textContent) : NaN;   // "999+" stays as it is
+    if (!Number.isNaN(now)) count.textContent = String(now + delta);
   }
 
   function place(card, col) {
