@@ -3,7 +3,7 @@
 Per database: generate a small organisation (bench/generate.py), queue ``--scale`` outbox rows
 (email, due now, a reminder-sized Chinese text + HTML body, ``payload.items`` pointing at one
 open item so the relevance re-check runs its query, as for rule messages), then drain them with
-``luodi.worker.deliver.claim`` + ``deliver`` and ``luodi.worker.senders.Senders`` — exactly the
+``luodi.worker.deliver.claim_many`` (batches of 20) + ``deliver`` and ``luodi.worker.senders.Senders`` — exactly the
 worker's ``deliver_step`` — from one worker. The SMTP server is tests/support/smtpd.py's
 ``SMTPSink`` (aiosmtpd), by default in a separate process so it does not share this process's
 GIL (``--sink thread`` runs it in-process). Afterwards every row must be ``sent`` and the
@@ -33,7 +33,7 @@ from luodi.db import make_engine, make_sessionmaker
 from luodi.domain.enums import ItemStatus, OutboxStatus
 from luodi.models import Item, OutboxMessage, Person
 from luodi.services.outbox import still_relevant
-from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.worker.deliver import DeliveryPolicy, claim_many, deliver
 from luodi.worker.senders import Senders
 
 TESTS = benchlib.ROOT / "tests"
@@ -142,6 +142,9 @@ def queue(url: str, count: int, *, now: datetime) -> None:
         engine.dispose()
 
 
+BATCH = 20  # as luodi.worker.loop.deliver_step
+
+
 def drain(url: str, port: int) -> dict[str, Any]:
     settings = Settings(database_url=url, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none",
                         secret_key="bench-secret-key-0123456789", smtp_from="luodi <luodi@localhost>")
@@ -156,15 +159,19 @@ def drain(url: str, port: int) -> dict[str, Any]:
     try:
         with sessions() as session, counter.counting():
             started = time.perf_counter()
-            while True:
+            while True:   # the worker's deliver_step: claim a batch in one transaction, then send each
                 t0 = time.perf_counter()
-                row = claim(session, worker_id=worker_id, now=clock.now(), policy=policy)
-                if row is None:
+                claimed = claim_many(session, worker_id=worker_id, now=clock.now(), policy=policy,
+                                     limit=BATCH, relevant=still_relevant)
+                if not claimed:
                     break
-                status = deliver(session, row, worker_id=worker_id, send=senders, relevant=still_relevant,
-                                 clock=clock.now, policy=policy, rng=rng, pace=senders.pace)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                outcomes[status.value] = outcomes.get(status.value, 0) + 1
+                claim_ms = (time.perf_counter() - t0) * 1000 / len(claimed)
+                for row, attempt in claimed:
+                    t1 = time.perf_counter()
+                    status = deliver(session, row, worker_id=worker_id, send=senders, relevant=None,
+                                     clock=clock.now, policy=policy, rng=rng, pace=senders.pace, attempt=attempt)
+                    latencies.append((time.perf_counter() - t1) * 1000 + claim_ms)
+                    outcomes[status.value] = outcomes.get(status.value, 0) + 1
             elapsed = time.perf_counter() - started
         statements = counter.statements
         with sessions() as session:

@@ -55,10 +55,11 @@ def _shape(viewer: Viewer, filters: Filters, today: date) -> tuple[queries.Shape
     return queries.shape_of(viewer.visible_projects(), values, filters.window, today)
 
 
-def conditions(viewer: Viewer, filters: Filters, *, today: date) -> list[ColumnElement[bool]]:
-    """The filters as conditions with their values in them (for one-off ORM queries: the API list)."""
+def conditions(viewer: Viewer, filters: Filters, *, today: date
+               ) -> tuple[tuple[ColumnElement[bool], ...], dict[str, Any]]:
+    """The filters as conditions and the parameters to execute them with (for ORM queries: the API list)."""
     shape, params = _shape(viewer, filters, today)
-    return [condition.params(params) for condition in queries.where(shape)]
+    return queries.where(shape), params
 
 
 @dataclass(frozen=True)

@@ -88,17 +88,17 @@ def list_items(session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, 
     """Items the token's user may read, filtered and sorted, one page at a time."""
     filters = board.Filters(project_id=project_id, meeting_id=meeting_id, owner_id=owner_id, status=status,
                             priority=priority, due_from=due_from, due_to=due_to)
-    where = board.conditions(viewer, filters, today=local_today(settings, clock))
-    total, found = items_page(session, where, sort=sort, desc=desc, limit=limit, offset=offset)
+    where, params = board.conditions(viewer, filters, today=local_today(settings, clock))
+    total, found = items_page(session, where, params, sort=sort, desc=desc, limit=limit, offset=offset)
     return ItemList(items=to_public(session, found), total=total, limit=limit, offset=offset)
 
 
-def items_page(session: Session, where: list[ColumnElement[bool]], *, sort: str, desc: bool, limit: int,
-               offset: int) -> tuple[int, Sequence[Item]]:
-    total = session.scalar(select(func.count()).select_from(Item).where(*where)) or 0
+def items_page(session: Session, where: tuple[ColumnElement[bool], ...], params: dict[str, Any], *, sort: str,
+               desc: bool, limit: int, offset: int) -> tuple[int, Sequence[Item]]:
+    total = session.scalar(select(func.count()).select_from(Item).where(*where), params) or 0
     query = (select(Item).join(Person, Person.id == Item.owner_id).outerjoin(Meeting, Meeting.id == Item.meeting_id)
              .where(*where).order_by(*board_queries.ordering(sort, desc)).limit(limit).offset(offset))
-    return total, session.scalars(query).unique().all()
+    return total, session.scalars(query, params).unique().all()
 
 
 @router.get("/items/{item_id}", response_model=ItemPublic)
