@@ -51,3 +51,16 @@ def test_a_stale_patch_and_a_denied_write_change_nothing_on_postgresql(pg_world:
     assert snapshot(world.url) == before
     ok = world.api("coordinator").patch(url, json={"title": "新"}, headers={"If-Match": '"1"'})
     assert ok.status_code == 200 and ok.headers["etag"] == '"2"'
+
+
+def test_control_characters_are_refused_by_name_before_postgresql_sees_them(pg_world: World) -> None:
+    """PostgreSQL cannot store NUL: every request body refuses it as a 422 naming the field."""
+    world = pg_world
+    before = snapshot(world.url)
+    blocker = world.api("coordinator").post(f"/api/v1/items/{world.ids['T001']}/blockers",
+                                            json={"what": "市场部数据\u0000", "waiting_on": "市场部"})
+    assert blocker.status_code == 422 and "what" in blocker.text
+    patch = world.api("coordinator").patch(f"/api/v1/items/{world.ids['T001']}", json={"title": "a\u0000b"},
+                                           headers={"If-Match": '"1"'})
+    assert patch.status_code == 422 and "title" in patch.text
+    assert snapshot(world.url) == before

@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from luodi.web.api_schemas import _printable
+
+
+class _Request(BaseModel):
+    """A request body: every text refuses NUL and other control characters (PostgreSQL cannot
+    store NUL: without this, such a request would fail inside the database instead of naming the field)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _printable(value)
+        if isinstance(value, list):
+            return [_printable(v) if isinstance(v, str) else v for v in value]
+        if isinstance(value, dict):
+            return {k: _printable(v) if isinstance(v, str) else v for k, v in value.items()}
+        return value
 
 
 class FollowUpIntervention(BaseModel):
@@ -38,16 +56,16 @@ class Today(BaseModel):
     followups: list[FollowUpPublic] = Field(description="Blockers first")
 
 
-class FollowUpDone(BaseModel):
+class FollowUpDone(_Request):
     outcome: str = Field(min_length=1, max_length=5000)
 
 
-class BlockerCreate(BaseModel):
+class BlockerCreate(_Request):
     what: str = Field(min_length=1, max_length=2000, description="What the owner waits for")
     waiting_on: str | None = Field(None, max_length=200, description="Who can clear it (a name or a team)")
 
 
-class BlockerClear(BaseModel):
+class BlockerClear(_Request):
     note: str | None = Field(None, max_length=5000)
 
 
@@ -64,7 +82,7 @@ class BlockerPublic(BaseModel):
     source: str
 
 
-class StandupCreate(BaseModel):
+class StandupCreate(_Request):
     yesterday: str = Field(min_length=1, max_length=5000)
     today: str = Field(min_length=1, max_length=5000)
     blockers: str | None = Field(None, max_length=5000)
@@ -84,7 +102,7 @@ class StandupDigest(BaseModel):
     blockers: list[BlockerPublic]
 
 
-class SubmissionCreate(BaseModel):
+class SubmissionCreate(_Request):
     link: str = Field(min_length=1, max_length=2000)
     kind: str = Field("final", pattern="^(final|draft|partial)$")
     note: str | None = Field(None, max_length=5000)
@@ -103,7 +121,7 @@ class SubmissionPublic(BaseModel):
     submitted_at: str
 
 
-class AcceptanceCreate(BaseModel):
+class AcceptanceCreate(_Request):
     scores: dict[str, int] = Field(description='{"completeness": 4, "accuracy": 5, …}, each 1–5')
     passed: bool
     checks: list[str] = Field(default_factory=list, description="Checklist lines that hold (numbers or text)")
@@ -134,7 +152,7 @@ class AcceptancePublic(BaseModel):
     closure_ready: bool
 
 
-class MeetingClose(BaseModel):
+class MeetingClose(_Request):
     went_well: str = Field(min_length=1, max_length=5000)
     improve: str = Field(min_length=1, max_length=5000)
     reusable: str = Field(min_length=1, max_length=5000)
