@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from luodi.domain.enums import ItemStatus
 from luodi.models import Dependency, Item, Person, Project
@@ -54,7 +54,8 @@ def list_query(
         query = query.where(Item.status == status)
     if project:
         query = query.join(Project, Project.id == Item.project_id).where(Project.name == project)
-    return query.order_by(Item.project_id, Item.code)
+    # The owner is shown, the owner's supervisor is not: skip that second join on every row.
+    return query.options(joinedload(Item.owner).lazyload(Person.supervisor)).order_by(Item.project_id, Item.code)
 
 
 def list_items(session: Session, *, limit: int = 1000, offset: int = 0, **filters: Any) -> Sequence[Item]:
