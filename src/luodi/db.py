@@ -59,8 +59,9 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``. SQLite: WAL, busy timeout, foreign keys, writes that begin at once.
+def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine for ``url``. SQLite: WAL, busy timeout, foreign keys, writes that begin at once;
+    with ``read_only``, transactions begin DEFERRED and ``query_only`` is on (see web/reads.py).
 
     SQLite's default deferred transactions let two writers both read and then deadlock on the
     upgrade to a write lock; ``BEGIN IMMEDIATE`` takes the write lock first and waits
@@ -71,13 +72,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine, read_only=read_only)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -86,11 +87,15 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
+
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -9,32 +9,13 @@ to write would fail loudly instead of racing a writer. Other databases use the m
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import Engine
 
-from sqlalchemy import Engine, create_engine, event
-
-from luodi.db import is_sqlite
+from luodi.db import is_sqlite, make_engine
 
 
 def make_read_engine(url: str, main: Engine) -> Engine:
     if not is_sqlite(url) or url.rstrip("/").endswith(("sqlite:", ":memory:")) or url == "sqlite://":
         return main
     # No pool limit: a SQLite connection is a file handle, and a request never waits for one.
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8,
-                           max_overflow=-1)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA query_only=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-    return engine
-
+    return make_engine(url, read_only=True, pool_size=8, max_overflow=-1)
