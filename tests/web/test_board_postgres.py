@@ -64,3 +64,32 @@ def test_control_characters_are_refused_by_name_before_postgresql_sees_them(pg_w
                                            headers={"If-Match": '"1"'})
     assert patch.status_code == 422 and "title" in patch.text
     assert snapshot(world.url) == before
+
+
+def test_login_through_the_form_on_postgresql(pg_world: World) -> None:
+    """Issue 17: the account lookup locked an outer join, which PostgreSQL refuses (HTTP 500)."""
+    from luodi.web.auth import SESSION_COOKIE
+    from web.conftest import PASSWORD, csrf_of
+
+    world = pg_world
+
+    def login(name: str, password: str):  # type: ignore[no-untyped-def]
+        client = world.client()
+        form = client.get("/login")
+        return client, client.post("/login", data={"csrf": csrf_of(form.text), "name": name,
+                                                   "password": password, "next": "/board"})
+
+    client, right = login("小林", PASSWORD)
+    assert right.status_code == 303 and right.headers["location"] == "/board"
+    assert SESSION_COOKIE in client.cookies
+    board = client.get("/board")
+    assert board.status_code == 200 and "T001" in board.text
+    _, wrong = login("小林", "not the password")
+    _, unknown = login("nobody", "whatever123")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Wrong name or password" in wrong.text or "用户名或密码错误" in wrong.text
+    assert wrong.text.count("csrf") == unknown.text.count("csrf")
+    with world.session() as session:
+        from luodi.services import accounts
+
+        assert accounts.get_by_name(session, "小林").failed_logins == 1

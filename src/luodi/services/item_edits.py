@@ -149,7 +149,7 @@ def create_item(session: Session, viewer: Viewer, *, project_id: int, fields: Ma
             raise InvalidInput(_("{field} must not be empty").format(field=required), field=required)
     if values.get("start") and values["due"] < values["start"]:
         raise InvalidInput(_("The start date is after the due date."), field="start")
-    project = session.scalar(select(Project).where(Project.id == project_id).with_for_update())
+    project = session.scalar(select(Project).where(Project.id == project_id).with_for_update(of=Project))
     if project is None:
         raise NotFound("project", project_id)
     if meeting_id is not None and session.scalar(select(Meeting.project_id).where(Meeting.id == meeting_id)) \

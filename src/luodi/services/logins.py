@@ -49,7 +49,7 @@ def authenticate(session: Session, name: str, password: str, *, now: datetime) -
     """
     from luodi.services.accounts import needs_rehash, verify_password
 
-    user = session.scalar(select(User).where(User.name == name.strip()).with_for_update())
+    user = session.scalar(select(User).where(User.name == name.strip()).with_for_update(of=User))
     if user is None:
         verify_password(_dummy_hash(), password)
         return None

@@ -150,7 +150,7 @@ def import_action_list(
 
 
 def _project(session: Session, name: str, *, now: datetime) -> Project:
-    project = session.scalar(select(Project).where(Project.name == name).with_for_update())
+    project = session.scalar(select(Project).where(Project.name == name).with_for_update(of=Project))
     if project is None:
         project = Project(name=name, created_at=now, settings={})
         session.add(project)

@@ -73,7 +73,7 @@ def spin_off(session: Session, meeting: Meeting, items: list[NextItem], *, now: 
     with use_language(meeting.language):
         title = _("Next phase: {title}").format(title=meeting.title)
     following = _new_meeting(session, meeting, title=title, starts_at=now, now=now)
-    project = session.scalar(select(Project).where(Project.id == meeting.project_id).with_for_update())
+    project = session.scalar(select(Project).where(Project.id == meeting.project_id).with_for_update(of=Project))
     assert project is not None
     owners = [people.ensure(session, item.owner, now=now)[0] for item in items]
     names = list(dict.fromkeys([*(p.id for p in owners), *([meeting.organizer_id] if meeting.organizer_id else [])]))
