@@ -35,7 +35,8 @@ from sqlalchemy import func, select
 
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import Item
-from luodi.services import accounts, logins
+from luodi.services.accounts import logins
+from luodi.services.accounts import users as accounts
 
 README = benchlib.ROOT / "bench" / "README.md"
 PAGES = {"board": "/board", "table": "/items", "item": "/items/{item}"}
@@ -177,7 +178,7 @@ def measure(kind: str, items: int, args: Any) -> list[dict[str, Any]]:
 ANALYSIS = """Reading it: one worker is CPU-bound, so under N connections a request waits for the ones
 before it (p50 ≈ N / req/s); the single-client column is the cost of one request. A board
 request costs ≈ 8–13 ms of Python here, nearly flat from 1k to 100k items: ≈ 3 ms of SQL
-(statements built once per filter shape, services/board_queries.py; per column a count capped at
+(statements built once per filter shape, services/track/board_queries.py; per column a count capped at
 1,000 index entries and the first 25 cards, both index ranges), ≈ 3 ms of templating (≈ 70 KB of
 HTML), the rest the login lookup, routing and HTTP (h11: no httptools/uvloop in this
 environment). Throughput is therefore ≈ 75–140 req/s per worker, and the p95 target is met or

@@ -32,7 +32,7 @@ from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
 from luodi.domain.enums import ItemStatus, OutboxStatus
 from luodi.models import Item, OutboxMessage, Person
-from luodi.services.outbox import still_relevant
+from luodi.services.rules.outbox import still_relevant
 from luodi.worker.deliver import DeliveryPolicy, claim_many, deliver
 from luodi.worker.senders import Senders
 

@@ -3,7 +3,7 @@
 Per database: generate ``--scale`` items (the "history" profile, bench/generate.py), then
 
 1. import ``--meetings`` action-list Markdown files (bench/generate.py's writer) through
-   ``luodi.services.meetings.import_action_list``, one session and one transaction each, as
+   ``luodi.services.capture.meetings.import_action_list``, one session and one transaction each, as
    ``luodi meeting import`` does (into the generated projects, owners from the directory);
 2. list items with ``list_items`` + ``public_list`` at the CLI's page size (1000): the first
    page, a middle page, the last page, walking every page, and filtered (one owner, one status,
@@ -37,8 +37,8 @@ from sqlalchemy import func, select
 from luodi.db import make_engine, make_sessionmaker
 from luodi.domain.enums import ItemStatus
 from luodi.models import Dependency, Item, Person
-from luodi.services.items import list_items, public_list
-from luodi.services.meetings import import_action_list
+from luodi.services.capture.meetings import import_action_list
+from luodi.services.track.items import list_items, public_list
 
 TZ = ZoneInfo("Asia/Shanghai")
 PAGE = 1000  # `luodi item list` --limit default

@@ -1,4 +1,4 @@
-"""The rule plan step (``luodi.services.planning.plan``) over a backlog of open items.
+"""The rule plan step (``luodi.services.rules.planning.plan``) over a backlog of open items.
 
 For each database and size: generate the "open" profile (every item open, due dates spread over
 [today − 14, today + 351], see bench/generate.py), then at 10:00 Shanghai time on ``today``:
@@ -36,8 +36,8 @@ from luodi.db import make_engine, make_sessionmaker
 from luodi.domain.enums import ItemStatus
 from luodi.domain.workdays import Calendar
 from luodi.models import Item, OutboxMessage, RuleFiring
-from luodi.services.planning import Plan, _Planner, plan
-from luodi.services.rule_context import RuleContext
+from luodi.services.rules.planning import Plan, _Planner, plan
+from luodi.services.rules.rule_context import RuleContext
 
 TZ = ZoneInfo("Asia/Shanghai")
 TARGETS_MS = {100_000: 40.0, 1_000_000: 400.0}

@@ -19,7 +19,9 @@ from luodi.demo_board import add_demo_board
 from luodi.domain.enums import OutboxStatus
 from luodi.migrate import upgrade_to_head
 from luodi.models import Item, OutboxMessage
-from luodi.services import confirmations, lists, meetings, people, tokens
+from luodi.services.accounts import people
+from luodi.services.capture import meetings
+from luodi.services.send import confirmations, lists, tokens
 
 PEOPLE_CSV = """name,email,phone,supervisor,language
 张经理,zhang.manager@example.com,13800000001,,zh

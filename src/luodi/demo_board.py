@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luodi.models import Item, Meeting
-from luodi.services import accounts, comments, milestones
-from luodi.services.access import viewer_for
+from luodi.services.accounts import users as accounts
+from luodi.services.accounts.access import viewer_for
+from luodi.services.track import comments, milestones
 
 USERS = (("小林", "coordinator"), ("小王", "owner"), ("小李", "owner"), ("小陈", "owner"),
          ("张经理", "supervisor"), ("访客", "viewer"))

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import ApiToken, Person, User, UserRole, WebSession
-from luodi.services import accounts, logins
+from luodi.services.accounts import logins
+from luodi.services.accounts import users as accounts
 
 
 def _session(cli: Any):  # type: ignore[no-untyped-def]

@@ -14,9 +14,11 @@ from luodi.domain.enums import ItemStatus
 from luodi.domain.scoring import SubmissionKind
 from luodi.domain.workdays import Calendar
 from luodi.models import CarriedItem, FollowUp, Item, Meeting
-from luodi.services import acceptance, blockers, closure, followups, items, metrics, next_phase, submissions
+from luodi.services.accept import acceptance, closure, metrics, next_phase, submissions
 from luodi.services.audit import Actor
 from luodi.services.errors import Conflict, InvalidInput
+from luodi.services.followup import blockers, followups
+from luodi.services.track import items
 from support.q4 import SHANGHAI, load_q4, local, open_session
 
 CHINA = Calendar("china")

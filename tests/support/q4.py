@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from luodi.db import make_engine, make_sessionmaker
-from luodi.services import meetings, people
+from luodi.services.accounts import people
+from luodi.services.capture import meetings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATA = Path(__file__).parents[1] / "data"

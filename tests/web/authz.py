@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from luodi.services import tokens
+from luodi.services.send import tokens
 from web.conftest import Q4, World
 
 PAGE_ROLES = ("anon", "viewer", "owner", "peer", "supervisor", "coordinator", "admin", "outsider")

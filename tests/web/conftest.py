@@ -22,7 +22,9 @@ from luodi.clock import FrozenClock
 from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import ApiToken, Base, Item, Meeting, Milestone, MilestoneItem, Project
-from luodi.services import accounts, api_tokens, logins, meetings, people
+from luodi.services.accounts import api_tokens, logins, people
+from luodi.services.accounts import users as accounts
+from luodi.services.capture import meetings
 from luodi.web.app import create_app
 from luodi.web.auth import SESSION_COOKIE
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from luodi.models import ApiToken, AuditEntry, Comment, Item, Meeting
-from luodi.services import logins
+from luodi.services.accounts import logins
 from web.conftest import Q4, World, snapshot
 
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from luodi.models import User, WebSession
-from luodi.services import accounts, logins
+from luodi.services.accounts import logins
+from luodi.services.accounts import users as accounts
 from luodi.web.auth import SESSION_COOKIE
 from web.conftest import PASSWORD, World, csrf_of
 

@@ -144,7 +144,7 @@ def test_the_board_streams_changes(world: World) -> None:
 
 
 def test_a_huge_column_is_counted_up_to_a_cap(world: World, monkeypatch: Any) -> None:
-    from luodi.services import board
+    from luodi.services.track import board
 
     monkeypatch.setattr(board, "COUNT_CAP", 30)
     _add_items(world, 45)

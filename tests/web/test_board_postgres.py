@@ -90,6 +90,6 @@ def test_login_through_the_form_on_postgresql(pg_world: World) -> None:
     assert "Wrong name or password" in wrong.text or "用户名或密码错误" in wrong.text
     assert wrong.text.count("csrf") == unknown.text.count("csrf")
     with world.session() as session:
-        from luodi.services import accounts
+        from luodi.services.accounts import users as accounts
 
         assert accounts.get_by_name(session, "小林").failed_logins == 1

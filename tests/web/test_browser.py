@@ -25,7 +25,9 @@ from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
 from luodi.demo import demo_markdown
 from luodi.models import Item, OutboxMessage, Person, User
-from luodi.services import accounts, meetings, people
+from luodi.services.accounts import people
+from luodi.services.accounts import users as accounts
+from luodi.services.capture import meetings
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,8 +15,12 @@ from luodi.clock import FrozenClock
 from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import AuditEntry, Item, ItemResponse, Person
-from luodi.services import accounts, confirmations, items, meetings, people, tokens
+from luodi.services.accounts import people
+from luodi.services.accounts import users as accounts
 from luodi.services.audit import Actor
+from luodi.services.capture import meetings
+from luodi.services.send import confirmations, tokens
+from luodi.services.track import items
 from luodi.web.app import create_app
 
 Q4_ZH = Path(__file__).parents[1] / "data" / "q4_zh.md"

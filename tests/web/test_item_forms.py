@@ -116,7 +116,7 @@ def test_the_item_page_shows_everything_about_the_item(world: World) -> None:
 
 def test_the_item_page_shows_its_blockers(world: World) -> None:
     from luodi.models import Person
-    from luodi.services import blockers
+    from luodi.services.followup import blockers
 
     with world.session() as session:
         item = session.get(Item, world.ids["T002"])

@@ -13,10 +13,10 @@ from luodi.config import Settings
 from luodi.domain.enums import OutboxStatus
 from luodi.domain.workdays import Calendar
 from luodi.models import Channel, OutboxMessage, Person
-from luodi.services import channels
-from luodi.services.outbox import still_relevant
-from luodi.services.planning import plan
-from luodi.services.rule_context import RuleContext
+from luodi.services.rules.outbox import still_relevant
+from luodi.services.rules.planning import plan
+from luodi.services.rules.rule_context import RuleContext
+from luodi.services.send import channels
 from luodi.worker.deliver import DeliveryPolicy, claim, deliver
 from luodi.worker.senders import Senders
 from support.fakebots import DingTalkBot, FeishuBot

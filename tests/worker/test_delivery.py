@@ -19,10 +19,10 @@ from luodi.config import Settings
 from luodi.domain.enums import ItemStatus, OutboxStatus
 from luodi.domain.workdays import Calendar
 from luodi.models import DeliveryAttempt, Item, OutboxMessage
-from luodi.services import lists
-from luodi.services.outbox import still_relevant
-from luodi.services.planning import plan
-from luodi.services.rule_context import RuleContext
+from luodi.services.rules.outbox import still_relevant
+from luodi.services.rules.planning import plan
+from luodi.services.rules.rule_context import RuleContext
+from luodi.services.send import lists
 from luodi.worker.deliver import DeliveryPolicy, claim, deliver
 from luodi.worker.senders import Senders
 from support.q4 import SHANGHAI, load_q4, local, open_session

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from luodi.domain.workdays import Calendar
 from luodi.migrate import upgrade_to_head
 from luodi.models import Item, OutboxMessage, RuleFiring
-from luodi.services.planning import plan
-from luodi.services.rule_context import RuleContext
+from luodi.services.rules.planning import plan
+from luodi.services.rules.rule_context import RuleContext
 from support.q4 import SHANGHAI, load_q4, local, open_session
 
 START = local(2026, 9, 26, 15, 0)

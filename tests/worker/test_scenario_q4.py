@@ -17,9 +17,9 @@ from luodi.domain.enums import ItemStatus
 from luodi.domain.workdays import Calendar
 from luodi.models import AuditEntry, Item, OutboxMessage, Person, RuleFiring
 from luodi.models.items import CHECK_NOW
-from luodi.services import confirmations, lists
-from luodi.services.planning import plan
-from luodi.services.rule_context import RuleContext
+from luodi.services.rules.planning import plan
+from luodi.services.rules.rule_context import RuleContext
+from luodi.services.send import confirmations, lists
 from support.q4 import SHANGHAI, load_q4, local, open_session
 
 # (local fire time, item, rule, recipient) — written out by hand from the default rules and

@@ -47,7 +47,9 @@ def submit(
 ) -> None:
     """Hand in a deliverable: final by default, --draft early, --partial with --full-by."""
     from luodi.domain.scoring import SubmissionKind
-    from luodi.services import items, people, submissions
+    from luodi.services.accept import submissions
+    from luodi.services.accounts import people
+    from luodi.services.track import items
 
     if draft and partial:
         fail(_("give at most one of --draft and --partial"))
@@ -85,7 +87,9 @@ def accept(
 ) -> None:
     """Score the rubric, walk the checklist, pass or fail; the feedback goes to the owner."""
     from luodi.domain.scoring import RubricError, parse_scores
-    from luodi.services import acceptance, items, people
+    from luodi.services.accept import acceptance
+    from luodi.services.accounts import people
+    from luodi.services.track import items
     from luodi.worker.runner import deliver_now
 
     if pass_ == fail_:
@@ -123,8 +127,9 @@ def checklist(
     json: JsonOpt = False,
 ) -> None:
     """Show an item's acceptance checklist (set from its deliverable type); --line replaces it."""
-    from luodi.services import checklists, items
+    from luodi.services.accept import checklists
     from luodi.services.audit import Actor
+    from luodi.services.track import items
 
     with session_scope() as session, service_errors():
         item = items.by_code(session, code, project=project)

@@ -23,7 +23,7 @@ ProjectOpt = Annotated[str | None, typer.Option("--project", help="Project, when
 
 
 def _person(session: Session, name: str | None) -> Person | None:
-    from luodi.services import people
+    from luodi.services.accounts import people
 
     return people.get_by_name(session, name) if name else None
 
@@ -36,8 +36,9 @@ def today(
     json: JsonOpt = False,
 ) -> None:
     """Today's follow-ups: whom to contact, why, how, with a message ready to send. Blockers first."""
-    from luodi.services import digests, followups
-    from luodi.services.rule_context import RuleContext
+    from luodi.services.followup import followups
+    from luodi.services.rules import digests
+    from luodi.services.rules.rule_context import RuleContext
 
     cfg = settings()
     moment = parse_at(at)
@@ -85,8 +86,8 @@ def followup_done(
     json: JsonOpt = False,
 ) -> None:
     """Mark a follow-up done and keep its outcome."""
-    from luodi.services import followups
     from luodi.services.audit import Actor
+    from luodi.services.followup import followups
 
     with session_scope() as session, service_errors():
         person = _person(session, as_)
@@ -111,7 +112,8 @@ def blocker_add(
     json: JsonOpt = False,
 ) -> None:
     """Record a blocker: what the owner waits for, and from whom."""
-    from luodi.services import blockers, items
+    from luodi.services.followup import blockers
+    from luodi.services.track import items
 
     with session_scope() as session, service_errors():
         item = items.by_code(session, code, project=project)
@@ -133,8 +135,8 @@ def blocker_clear(
     json: JsonOpt = False,
 ) -> None:
     """Clear a blocker; the time it took is kept."""
-    from luodi.services import blockers
     from luodi.services.audit import Actor
+    from luodi.services.followup import blockers
 
     with session_scope() as session, service_errors():
         person = _person(session, as_)
@@ -155,7 +157,7 @@ def blocker_list(
     json: JsonOpt = False,
 ) -> None:
     """List blockers, open ones by default."""
-    from luodi.services import blockers
+    from luodi.services.followup import blockers
 
     with session_scope() as session:
         rows = [blockers.public(b) for b in blockers.list_blockers(session, open_only=not all_)]
@@ -180,7 +182,9 @@ def standup_add(
     json: JsonOpt = False,
 ) -> None:
     """Answer the three standup questions (once a day; answering again replaces it)."""
-    from luodi.services import items, people, standups
+    from luodi.services.accounts import people
+    from luodi.services.followup import standups
+    from luodi.services.track import items
 
     moment = now()
     with session_scope() as session, service_errors():
@@ -205,9 +209,9 @@ def cadence(
     json: JsonOpt = False,
 ) -> None:
     """The item's follow-up plan from the article's table: the most frequent rule wins."""
-    from luodi.services import cadence as cadence_service
-    from luodi.services import items
-    from luodi.services.rule_context import RuleContext
+    from luodi.services.followup import cadence as cadence_service
+    from luodi.services.rules.rule_context import RuleContext
+    from luodi.services.track import items
 
     cfg = settings()
     with session_scope() as session, service_errors():
@@ -229,8 +233,9 @@ def profile(
     json: JsonOpt = False,
 ) -> None:
     """An owner's record and profile; --set sets it by hand (auto: computed from history)."""
-    from luodi.services import people, profiles
+    from luodi.services.accounts import people
     from luodi.services.audit import Actor
+    from luodi.services.followup import profiles
 
     with session_scope() as session, service_errors():
         person = people.get_by_name(session, name)
@@ -252,7 +257,7 @@ def carryover(
 ) -> None:
     """The next follow-up meeting's agenda: every open and overdue item, 「延续自 9月28日」."""
     from luodi.render.reports import render_report
-    from luodi.services import next_phase
+    from luodi.services.accept import next_phase
 
     cfg, moment = settings(), now()
     with session_scope() as session, service_errors():

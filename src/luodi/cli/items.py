@@ -26,7 +26,7 @@ def list_(
     from rich.table import Table
 
     from luodi.domain.enums import ItemStatus
-    from luodi.services import items
+    from luodi.services.track import items
 
     try:
         wanted = ItemStatus(status) if status else None
@@ -53,7 +53,9 @@ def confirm(
     project: Annotated[str | None, typer.Option(help="Project, when the code is ambiguous")] = None,
 ) -> None:
     """Confirm an item as its owner (收到并理解). Harmless when repeated."""
-    from luodi.services import confirmations, items, people
+    from luodi.services.accounts import people
+    from luodi.services.send import confirmations
+    from luodi.services.track import items
 
     with session_scope() as session, service_errors():
         item = items.by_code(session, code, project=project)
@@ -72,8 +74,10 @@ def reschedule(
     as_: Annotated[str | None, typer.Option("--as", help="The coordinator deciding")] = None,
 ) -> None:
     """Approve or decline an owner's request for a new due date (申请改期)."""
-    from luodi.services import confirmations, items, people
+    from luodi.services.accounts import people
     from luodi.services.audit import Actor
+    from luodi.services.send import confirmations
+    from luodi.services.track import items
 
     if approve == decline:
         fail(_("give exactly one of --approve or --decline"))

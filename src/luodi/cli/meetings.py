@@ -11,7 +11,7 @@ from luodi.cli.context import fail, now, parse_at, print_json, service_errors, s
 from luodi.i18n import gettext as _
 
 if TYPE_CHECKING:
-    from luodi.services.meetings import ImportReport
+    from luodi.services.capture.meetings import ImportReport
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
@@ -46,7 +46,7 @@ def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) 
 @app.command("lint")
 def lint(file: Path, json: JsonOpt = False) -> None:
     """Check an action-list Markdown file; exit 1 when it has errors. Writes nothing."""
-    from luodi.services import meetings
+    from luodi.services.capture import meetings
 
     source = _read(file)
     with session_scope() as session:
@@ -58,7 +58,7 @@ def lint(file: Path, json: JsonOpt = False) -> None:
 
 
 def _calendar() -> Any:
-    from luodi.services.rule_context import calendar_from_settings
+    from luodi.services.rules.rule_context import calendar_from_settings
 
     try:
         return calendar_from_settings(settings())
@@ -80,7 +80,7 @@ def import_(
     json: JsonOpt = False,
 ) -> None:
     """Lint and import an action-list Markdown file, in one transaction."""
-    from luodi.services import meetings
+    from luodi.services.capture import meetings
 
     source = _read(file)
     with session_scope() as session:
@@ -101,7 +101,7 @@ def list_(json: JsonOpt = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services import meetings
+    from luodi.services.capture import meetings
 
     with session_scope() as session:
         rows = meetings.list_meetings(session)
@@ -119,14 +119,15 @@ def list_(json: JsonOpt = False) -> None:
 def show(meeting_id: int, json: JsonOpt = False) -> None:
     """Show one meeting: its decisions, items and dependencies."""
     from luodi.render.action_list import render_action_list
-    from luodi.services import lists, meetings
+    from luodi.services.capture import meetings
+    from luodi.services.send import lists
 
     with session_scope() as session, service_errors():
         meeting = meetings.get(session, meeting_id)
         view = lists.build_view(session, meeting, tz=settings().tz)
         if json:
-            from luodi.services.items import public_list
-            from luodi.services.meetings import meeting_public
+            from luodi.services.capture.meetings import meeting_public
+            from luodi.services.track.items import public_list
 
             print_json(meeting_public(meeting) | {"items": public_list(session, meetings.items_of(session, meeting))})
             return
@@ -141,7 +142,8 @@ def render(
 ) -> None:
     """Print the 【行动项】 list of a meeting."""
     from luodi.render.action_list import render_action_list
-    from luodi.services import lists, meetings
+    from luodi.services.capture import meetings
+    from luodi.services.send import lists
 
     if format not in ("text", "html", "markdown"):
         fail(_("--format: expected text, html or markdown, got {value!r}").format(value=format))
@@ -159,7 +161,7 @@ def send(
     json: JsonOpt = False,
 ) -> None:
     """Email the list to every attendee, each owner with a personal confirmation link."""
-    from luodi.services import lists
+    from luodi.services.send import lists
     from luodi.worker.runner import deliver_now
 
     cfg = settings()
@@ -201,7 +203,7 @@ def status(
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services.status import meeting_status
+    from luodi.services.send.status import meeting_status
 
     with session_scope() as session, service_errors():
         result = meeting_status(session, meeting_id, at=parse_at(at))
@@ -238,7 +240,8 @@ def close(
 ) -> None:
     """Close the loop (CLOSE-1): every item accepted, the retrospective recorded, the next phase spun off."""
     from luodi.render.reports import render_report
-    from luodi.services import closure, next_phase, people
+    from luodi.services.accept import closure, next_phase
+    from luodi.services.accounts import people
     from luodi.services.audit import Actor
 
     cfg, moment = settings(), now()

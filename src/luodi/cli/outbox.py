@@ -24,7 +24,7 @@ def outbox_list(
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services import outbox
+    from luodi.services.rules import outbox
 
     with session_scope() as session, service_errors():
         rows = outbox.list_rows(session, status=status, limit=limit)
@@ -41,7 +41,7 @@ def outbox_list(
 @outbox_app.command("retry")
 def outbox_retry(outbox_id: int) -> None:
     """Queue a dead, cancelled or pending message for delivery now."""
-    from luodi.services import outbox
+    from luodi.services.rules import outbox
 
     with session_scope() as session, service_errors():
         outbox.retry(session, outbox_id, now=now())
@@ -52,7 +52,7 @@ def outbox_retry(outbox_id: int) -> None:
 @outbox_app.command("cancel")
 def outbox_cancel(outbox_id: int) -> None:
     """Cancel a message that has not been sent."""
-    from luodi.services import outbox
+    from luodi.services.rules import outbox
 
     with session_scope() as session, service_errors():
         outbox.cancel(session, outbox_id, now=now())
@@ -69,7 +69,7 @@ def channel_add(
     project: Annotated[str | None, typer.Option(help="Only for this project (default: every project)")] = None,
 ) -> None:
     """Add a group bot or webhook channel."""
-    from luodi.services import channels
+    from luodi.services.send import channels
 
     with session_scope() as session, service_errors():
         channels.add(session, name=name, kind=kind, url=url, secret=secret, project=project, now=now())
@@ -83,7 +83,7 @@ def channel_list(json: JsonOpt = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services import channels
+    from luodi.services.send import channels
 
     with session_scope() as session:
         rows = channels.list_public(session)

@@ -16,7 +16,7 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 @app.command("import")
 def import_(file: Annotated[Path, typer.Argument(help="CSV with name,email,phone,supervisor[,language,…]")]) -> None:
     """Create or update people from a CSV file (all rows or none)."""
-    from luodi.services import people
+    from luodi.services.accounts import people
 
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -35,7 +35,7 @@ def list_(json: Annotated[bool, typer.Option("--json", help="Print JSON")] = Fal
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services import people
+    from luodi.services.accounts import people
 
     with session_scope() as session:
         rows = [people.person_public(p) for p in people.list_people(session)]

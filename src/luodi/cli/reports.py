@@ -53,7 +53,8 @@ def report_standup(
 ) -> None:
     """The day's standup digest: answers, who has not answered, open blockers."""
     from luodi.render.reports import render_report
-    from luodi.services import digests, standups
+    from luodi.services.followup import standups
+    from luodi.services.rules import digests
 
     fmt, language = _checked(format, lang)
     day = _day(date_, "--date") or now().astimezone(settings().tz).date()
@@ -84,7 +85,8 @@ def report_weekly(
 ) -> None:
     """The weekly review: completed, delayed with reasons, next week's items, risks with responses."""
     from luodi.render.reports import render_report
-    from luodi.services import digests, reports
+    from luodi.services.followup import reports
+    from luodi.services.rules import digests
 
     fmt, language = _checked(format, lang)
     cfg, moment = settings(), now()
@@ -106,8 +108,9 @@ def _send(session: Session, name: str, view: Any, subject: Callable[[str], str],
 
     from luodi.models import Person, Project
     from luodi.render.reports import report_message
-    from luodi.services import digests, people
+    from luodi.services.accounts import people
     from luodi.services.mailing import queue_email
+    from luodi.services.rules import digests
     from luodi.worker.runner import deliver_now
 
     cfg, moment = settings(), now()
@@ -144,7 +147,9 @@ def report_closure(
 ) -> None:
     """The closure meeting's agenda (and the retrospective, once recorded)."""
     from luodi.render.reports import render_report
-    from luodi.services import closure, digests, meetings
+    from luodi.services.accept import closure
+    from luodi.services.capture import meetings
+    from luodi.services.rules import digests
 
     fmt, language = _checked(format, lang)
     cfg, moment = settings(), now()
@@ -158,7 +163,8 @@ def report_closure(
 @report_app.command("sync")
 def report_sync(project: ProjectOpt = None, json: JsonOpt = False) -> None:
     """Recommend a daily standup or a weekly review for a project (SYNC-1)."""
-    from luodi.services import metrics, reports
+    from luodi.services.accept import metrics
+    from luodi.services.followup import reports
 
     with session_scope() as session, service_errors():
         found = reports.recommendation(session, metrics.project_id_of(session, project), tz=settings().tz)
@@ -181,7 +187,7 @@ def metrics(
 ) -> None:
     """Landing rate, clear owners, follow-up before the deadline, on time, delay, per-owner reliability."""
     from luodi.render.reports import pct
-    from luodi.services import metrics as service
+    from luodi.services.accept import metrics as service
 
     cfg = settings()
     today = now().astimezone(cfg.tz).date()

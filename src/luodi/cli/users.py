@@ -32,7 +32,7 @@ def add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
 ) -> None:
     """Create a user linked to a person; prints the generated password once (or reads one from stdin)."""
-    from luodi.services import accounts
+    from luodi.services.accounts import users as accounts
 
     password = _stdin_password() if password_stdin else None
     with session_scope() as session, service_errors():
@@ -53,7 +53,7 @@ def grant(
 ) -> None:
     """Give a user another role (in one project or in every project)."""
     from luodi.domain.roles import Role
-    from luodi.services import accounts
+    from luodi.services.accounts import users as accounts
 
     try:
         wanted = Role(role)
@@ -72,7 +72,7 @@ def passwd(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
 ) -> None:
     """Set a new password (generated unless --password-stdin); ends the user's sessions."""
-    from luodi.services import accounts
+    from luodi.services.accounts import users as accounts
 
     password = _stdin_password() if password_stdin else accounts.generate_password()
     with session_scope() as session, service_errors():
@@ -86,7 +86,7 @@ def passwd(
 @app.command("deactivate")
 def deactivate(name: str) -> None:
     """Stop a user: no more logins or tokens; their sessions end at once."""
-    from luodi.services import accounts
+    from luodi.services.accounts import users as accounts
 
     with session_scope() as session, service_errors():
         ended = accounts.deactivate(session, accounts.get_by_name(session, name), now=now())
@@ -97,7 +97,7 @@ def deactivate(name: str) -> None:
 @app.command("list")
 def list_(json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
     """List users with their roles."""
-    from luodi.services import accounts
+    from luodi.services.accounts import users as accounts
 
     with session_scope() as session:
         rows = accounts.list_users(session)
@@ -117,7 +117,8 @@ def token_create(
     name: Annotated[str, typer.Option(help="A label for the token")] = "cli",
 ) -> None:
     """Create a personal API token; prints it once (only its hash is stored)."""
-    from luodi.services import accounts, api_tokens
+    from luodi.services.accounts import api_tokens
+    from luodi.services.accounts import users as accounts
 
     with session_scope() as session, service_errors():
         created = api_tokens.create(session, accounts.get_by_name(session, user), name=name, read_only=read_only,
@@ -135,7 +136,8 @@ def token_list(
     json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """List API tokens (never their values)."""
-    from luodi.services import accounts, api_tokens
+    from luodi.services.accounts import api_tokens
+    from luodi.services.accounts import users as accounts
 
     with session_scope() as session, service_errors():
         rows = api_tokens.list_tokens(session, user=accounts.get_by_name(session, user) if user else None)
@@ -150,7 +152,7 @@ def token_list(
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's id (luodi token list)")]) -> None:
     """Revoke an API token at once."""
-    from luodi.services import api_tokens
+    from luodi.services.accounts import api_tokens
 
     with session_scope() as session, service_errors():
         api_tokens.revoke(session, token_id, now=now())

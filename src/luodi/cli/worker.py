@@ -51,8 +51,8 @@ def tick(
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services.planning import plan
-    from luodi.services.rule_context import RuleContext
+    from luodi.services.rules.planning import plan
+    from luodi.services.rules.rule_context import RuleContext
 
     moment = parse_at(at)
     try:
@@ -95,8 +95,8 @@ def timeline(
     from rich.console import Console
     from rich.table import Table
 
-    from luodi.services.rule_context import RuleContext
-    from luodi.services.timeline import meeting_timeline
+    from luodi.services.rules.rule_context import RuleContext
+    from luodi.services.track.timeline import meeting_timeline
 
     ctx = RuleContext.from_settings(settings())
     with session_scope() as session, service_errors():

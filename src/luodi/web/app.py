@@ -54,25 +54,22 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
 
 
 def _include_routers(app: FastAPI) -> None:
-    from luodi.web.routes import (
-        api,
-        api_docs,
-        api_items,
-        auth_pages,
-        board,
-        confirm,
-        graph,
-        import_pages,
-        item_forms,
-        item_pages,
-        meeting_forms,
-        pages,
-    )
+    from luodi.web.api import core as api
+    from luodi.web.api import docs as api_docs
+    from luodi.web.api import items as api_items
+    from luodi.web.forms import items as item_forms
+    from luodi.web.forms import meetings as meeting_forms
+    from luodi.web.pages import auth as auth_pages
+    from luodi.web.pages import board, confirm, graph
+    from luodi.web.pages import imports as import_pages
+    from luodi.web.pages import items as item_pages
+    from luodi.web.pages import meetings as pages
 
     for module in (auth_pages, board, item_pages, item_forms, meeting_forms, import_pages, graph, pages, confirm,
                    api, api_items, api_docs):
         app.include_router(module.router)
-    from luodi.web.routes import api_followup, followup  # issue 5: follow-up pages and their API
+    from luodi.web.api import followup as api_followup
+    from luodi.web.pages import followup
 
     app.include_router(followup.router)
     app.include_router(api_followup.router)

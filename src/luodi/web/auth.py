@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from luodi.config import Settings
 from luodi.i18n import gettext as _
-from luodi.services import api_tokens, logins
-from luodi.services.access import Viewer, viewer_for
+from luodi.services.accounts import api_tokens, logins
+from luodi.services.accounts.access import Viewer, viewer_for
 from luodi.services.errors import Forbidden, Unauthenticated
 from luodi.web.deps import ClockDep, ReadSessionDep
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from luodi.clock import Clock
 from luodi.config import Settings
 from luodi.models import WorkerHeartbeat
-from luodi.services.outbox import still_relevant
-from luodi.services.planning import Plan, plan
-from luodi.services.rule_context import RuleContext
+from luodi.services.rules.outbox import still_relevant
+from luodi.services.rules.planning import Plan, plan
+from luodi.services.rules.rule_context import RuleContext
 from luodi.worker.deliver import DeliveryPolicy, claim_many, deliver
 from luodi.worker.senders import Senders
 

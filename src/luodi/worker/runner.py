@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from luodi.clock import Clock
-from luodi.services.outbox import still_relevant
+from luodi.services.rules.outbox import still_relevant
 from luodi.worker.deliver import DeliveryPolicy, claim, deliver
 from luodi.worker.senders import Senders
 
@@ -55,7 +55,7 @@ def test_channel(session: Session, name: str, *, settings: Settings, now: dateti
     """Send a test message through channel ``name`` now; the error text, or None on success."""
     from luodi.i18n import gettext as _
     from luodi.notify.base import Message, TransportError
-    from luodi.services import channels
+    from luodi.services.send import channels
 
     channel = channels.get(session, name)
     text = _("luodi test message: this channel will receive reminders and escalations.")

@@ -1,0 +1,302 @@
+"""Meetings: lint and import an action list (CAP-2…4), list and show meetings.
+
+One import is one transaction: the caller commits once, or rolls back on any error, so a
+failed import writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from luodi.capture.markdown import parse_action_list
+from luodi.capture.model import Finding, ParsedMeeting
+from luodi.domain.enums import ItemStatus
+from luodi.domain.lint import OwnerFacts, lint
+from luodi.domain.workdays import Calendar
+from luodi.i18n import gettext as _
+from luodi.models import Attachment, Decision, Dependency, Item, Meeting, MeetingAttendee, Person, Project
+from luodi.services.accept import checklists
+from luodi.services.accounts import people
+from luodi.services.audit import Actor, record
+from luodi.services.errors import NotFound
+from luodi.services.track.items import public_list
+
+
+@dataclass
+class ImportReport:
+    """What lint/import found and, after an import, what it stored (the CLI/API JSON shape)."""
+
+    meeting_id: int | None = None
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        def finding(f: Finding) -> dict[str, Any]:
+            return {"line": f.line, "field": f.field, "message": f.message}
+
+        return {
+            "meeting_id": self.meeting_id,
+            "errors": [finding(f) for f in self.errors],
+            "warnings": [finding(f) for f in self.warnings],
+            "items": self.items,
+        }
+
+
+def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
+    return (local if local.tzinfo else local.replace(tzinfo=tz)).astimezone(UTC)
+
+
+def check(
+    session: Session, source: bytes | str, *, now: datetime, tz: ZoneInfo, max_open_per_week: int = 5,
+    calendar: Calendar | None = None,
+) -> tuple[ParsedMeeting | None, ImportReport]:
+    """Parse and lint ``source`` against the people directory (and, given a working-day
+    calendar, warn about due dates on non-working days); writes nothing."""
+    parsed = parse_action_list(source)
+    report = ImportReport()
+    findings = list(parsed.findings)
+    meeting = parsed.meeting
+    if meeting is not None:
+        owners = sorted({item.owner for item in meeting.items if item.owner})
+        findings += lint(
+            meeting,
+            today=now.astimezone(tz).date(),
+            directory=_directory(session, owners),
+            open_due_dates=_open_due_dates(session, owners, meeting),
+            max_open_per_week=max_open_per_week,
+        )
+        if calendar is not None:
+            findings += _non_working_dues(meeting, calendar)
+    findings.sort(key=lambda f: (f.line, f.field))
+    report.errors = [f for f in findings if f.severity == "error"]
+    report.warnings = [f for f in findings if f.severity == "warning"]
+    return meeting, report
+
+
+def _non_working_dues(meeting: ParsedMeeting, calendar: Calendar) -> list[Finding]:
+    """RULE-2: a due date on a holiday or weekend is allowed, but worth a second look."""
+    return [
+        Finding(line=item.line, field="due", severity="warning",
+                message=_("due {date} is not a working day; reminders move to the working day before").format(
+                    date=item.due.isoformat()))
+        for item in meeting.items if item.due and not calendar.is_workday(item.due)
+    ]
+
+
+def _directory(session: Session, names: Sequence[str]) -> dict[str, OwnerFacts]:
+    if not names:
+        return {}
+    found = session.scalars(select(Person).where(Person.name.in_(names))).all()
+    return {person.name: OwnerFacts(reachable=person.reachable) for person in found}
+
+
+def _open_due_dates(session: Session, names: Sequence[str], meeting: ParsedMeeting) -> dict[str, list[date]]:
+    """Open items the owners already carry, in the weeks this list touches (bounded query)."""
+    dues = [item.due for item in meeting.items if item.due]
+    if not names or not dues:
+        return {}
+    rows = session.execute(
+        select(Person.name, Item.due)
+        .join(Item, Item.owner_id == Person.id)
+        .where(
+            Person.name.in_(names),
+            Item.status != ItemStatus.DONE,
+            Item.due.between(min(dues) - timedelta(days=7), max(dues) + timedelta(days=7)),
+        )
+    ).all()
+    result: dict[str, list[date]] = defaultdict(list)
+    for name, due in rows:
+        result[name].append(due)
+    return dict(result)
+
+
+def import_action_list(
+    session: Session,
+    source: bytes | str,
+    *,
+    project: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+    max_open_per_week: int = 5,
+    calendar: Calendar | None = None,
+) -> ImportReport:
+    """Lint, then store the meeting with its decisions, items and dependencies.
+
+    On lint errors nothing is written and the report carries them. Otherwise rows are added
+    and flushed; the caller commits (or rolls back for a dry run).
+    """
+    parsed, report = check(session, source, now=now, tz=tz, max_open_per_week=max_open_per_week,
+                           calendar=calendar)
+    if parsed is None or report.errors:
+        return report
+    meeting = _store(session, parsed, project_name=project or parsed.title, now=now, tz=tz)
+    meeting.source = source if isinstance(source, str) else source.decode("utf-8", "replace")
+    items = session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number)).all()
+    report.meeting_id = meeting.id
+    report.items = public_list(session, items)
+    return report
+
+
+def _project(session: Session, name: str, *, now: datetime) -> Project:
+    project = session.scalar(select(Project).where(Project.name == name).with_for_update(of=Project))
+    if project is None:
+        project = Project(name=name, created_at=now, settings={})
+        session.add(project)
+        session.flush()
+    return project
+
+
+def _store(session: Session, parsed: ParsedMeeting, *, project_name: str, now: datetime, tz: ZoneInfo) -> Meeting:
+    assert parsed.starts_at is not None  # lint makes the meeting time required
+    project = _project(session, project_name, now=now)
+    organizer = people.ensure(session, parsed.organizer, now=now)[0] if parsed.organizer else None
+    if project.coordinator_id is None and organizer is not None:
+        project.coordinator_id = organizer.id
+    next_meeting = parsed.next_meeting
+    meeting = Meeting(
+        project_id=project.id,
+        title=parsed.title,
+        name=parsed.name,
+        starts_at=to_utc(parsed.starts_at, tz),
+        ends_at=to_utc(parsed.ends_at, tz) if parsed.ends_at else None,
+        place=parsed.place,
+        organizer_id=organizer.id if organizer else None,
+        language=parsed.language,
+        next_meeting_at=to_utc(next_meeting.at, tz) if next_meeting and next_meeting.at else None,
+        next_meeting_place=next_meeting.place if next_meeting else None,
+        next_meeting_goal=next_meeting.goal if next_meeting else None,
+        source=None,
+        created_at=now,
+    )
+    session.add(meeting)
+    session.flush()
+    _attendees(session, meeting, parsed, now=now)
+    for number, text in enumerate(parsed.decisions, start=1):
+        session.add(Decision(meeting_id=meeting.id, number=number, text=text))
+    for title, url in parsed.attachments:
+        session.add(Attachment(meeting_id=meeting.id, title=title, url=url, created_at=now))
+    _items(session, meeting, project, parsed, now=now)
+    record(session, actor=Actor.system("import"), at=now, entity="meeting", entity_id=meeting.id,
+           action="created")
+    return meeting
+
+
+def _attendees(session: Session, meeting: Meeting, parsed: ParsedMeeting, *, now: datetime) -> None:
+    names = list(dict.fromkeys([*parsed.attendees, *(item.owner for item in parsed.items)]))
+    for position, name in enumerate(names):
+        person = people.ensure(session, name, now=now)[0]
+        session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person.id, position=position))
+
+
+def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedMeeting, *, now: datetime) -> None:
+    by_number: dict[int, Item] = {}
+    for parsed_item in parsed.items:
+        assert parsed_item.due is not None  # lint: no due date is an error
+        project.last_item_number += 1
+        owner = people.ensure(session, parsed_item.owner, now=now)[0]
+        item = Item(
+            project_id=project.id,
+            meeting_id=meeting.id,
+            code=f"{project.code_prefix}{project.last_item_number:03d}",
+            number=parsed_item.number,
+            title=parsed_item.title,
+            owner_id=owner.id,
+            start=parsed_item.start,
+            due=parsed_item.due,
+            due_time=parsed_item.due_time,
+            deliverable=parsed_item.deliverable,
+            status=parsed_item.status,
+            priority=parsed_item.priority,
+            acceptance=parsed_item.acceptance,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(item)
+        by_number[parsed_item.number] = item
+    session.flush()
+    for dep in parsed.dependencies:
+        session.add(Dependency(item_id=by_number[dep.dependent].id,
+                               depends_on_id=by_number[dep.prerequisite].id, reason=dep.reason))
+    for item in by_number.values():
+        record(session, actor=Actor.system("import"), at=now, entity="item", entity_id=item.id,
+               item_id=item.id, action="created")
+    # ACC-2 (the article's trap 5): acceptance criteria are set when the item is created, so
+    # they appear in the 【行动项】 list that goes out.
+    checklists.attach_defaults(session, list(by_number.values()))
+    session.flush()
+
+
+def get(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("meeting", meeting_id)
+    return meeting
+
+
+def list_meetings(session: Session, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    counts = (
+        select(Item.meeting_id, func.count().label("n"),
+               func.sum(func.cast(Item.confirmed_at.is_not(None), type_=Item.id.type)).label("confirmed"))
+        .group_by(Item.meeting_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Meeting, counts.c.n, counts.c.confirmed)
+        .outerjoin(counts, counts.c.meeting_id == Meeting.id)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [
+        {
+            "id": meeting.id,
+            "title": meeting.title,
+            "project": meeting.project.name,
+            "starts_at": meeting.starts_at.isoformat(),
+            "sent_at": meeting.list_sent_at.isoformat() if meeting.list_sent_at else None,
+            "items": n or 0,
+            "confirmed": int(confirmed or 0),
+            "closed": meeting.closed_at is not None,
+        }
+        for meeting, n, confirmed in rows
+    ]
+
+
+def items_of(session: Session, meeting: Meeting) -> Sequence[Item]:
+    return session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number, Item.id)).all()
+
+
+def meeting_public(meeting: Meeting) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "name": meeting.name,
+        "project": meeting.project.name,
+        "starts_at": iso(meeting.starts_at),
+        "ends_at": iso(meeting.ends_at),
+        "place": meeting.place,
+        "organizer": meeting.organizer.name if meeting.organizer else None,
+        "attendees": [a.person.name for a in sorted(meeting.attendees, key=lambda a: a.position)],
+        "decisions": [d.text for d in meeting.decisions],
+        "next_meeting": {"at": iso(meeting.next_meeting_at), "place": meeting.next_meeting_place,
+                         "goal": meeting.next_meeting_goal},
+        "sent_at": iso(meeting.list_sent_at),
+        "confirm_deadline": iso(meeting.confirm_deadline),
+        "closed_at": iso(meeting.closed_at),
+    }

@@ -1,0 +1,352 @@
+"""The plan step (RULE-1…5): which rules fire at ``now``, recorded once, with their effects.
+
+``plan(session, now=…)`` selects the open items whose due date lies in the window where an
+occasion can fall (plus delayed items, for the repeating overdue reminder) and the meetings
+near their own deadlines — so it scales with what is due, not with the whole database. Each
+firing is recorded in ``rule_firing`` under a unique key (subject, rule, occasion, recipient,
+channel): planning the same moment twice, on any number of workers, records it once. Only a
+newly recorded firing has effects: a status change (audited as the rule's) or a message.
+
+The caller commits (``worker``, ``tick --apply``) or rolls back (``tick`` without --apply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, TextClause, and_, exists, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from luodi.domain.enums import ItemStatus
+from luodi.domain.graph import ItemDates, Slip, propagate_slip
+from luodi.domain.occasions import (
+    Firing,
+    ItemFacts,
+    MeetingFacts,
+    Threats,
+    due_firings,
+    meeting_firings,
+    next_occasion,
+    slip_estimate,
+    status_firings,
+)
+from luodi.domain.rules import Action, Anchor, Rule
+from luodi.domain.workdays import to_local, to_utc
+from luodi.models import Dependency, Item, Meeting, Person, Project, RuleFiring
+from luodi.services.audit import Actor
+from luodi.services.rules import compose, schedule
+from luodi.services.rules.rule_context import RuleContext
+from luodi.services.track.items import set_status
+
+
+@dataclass
+class PlannedFiring:
+    """One newly recorded firing: for an item or a meeting, to these people."""
+
+    rule_id: str
+    occasion: date
+    at: datetime                      # UTC: when it fired (status changes happen then)
+    send_at: datetime                 # UTC: when its message goes out (after quiet hours)
+    item: Item | None
+    meeting: Meeting | None
+    recipients: list[Person]
+    threats: dict[int, Slip[int]] = field(default_factory=dict)
+    # (person, channel, rule_firing id) for each newly recorded delivery of this firing
+    deliveries: list[tuple[Person, str, int]] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        return f"item:{self.item.id}" if self.item else f"meeting:{self.meeting.id if self.meeting else 0}"
+
+
+@dataclass
+class StatusChange:
+    item: Item
+    before: ItemStatus
+    after: ItemStatus
+    rule_id: str
+    at: datetime
+
+
+@dataclass
+class Plan:
+    at: datetime
+    firings: list[PlannedFiring] = field(default_factory=list)
+    status_changes: list[StatusChange] = field(default_factory=list)
+    outbox_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "firings": [
+                {"item": f.item.code if f.item else f"meeting:{f.meeting.id if f.meeting else ''}",
+                 "rule": f.rule_id, "recipients": [p.name for p in f.recipients],
+                 "scheduled_at": f.send_at.isoformat()}
+                for f in self.firings
+            ],
+            "status_changes": [
+                {"item": c.item.code, "from": c.before.value, "to": c.after.value} for c in self.status_changes
+            ],
+        }
+
+
+def plan(session: Session, *, now: datetime, ctx: RuleContext, scheduled: bool = False) -> Plan:
+    """Evaluate every rule at ``now``; record new firings, apply status changes, queue messages.
+
+    ``scheduled`` (the worker, moving forward in time): look only at the items whose
+    ``next_check_at`` has come, and store each one's next check — so a pass costs what is due,
+    not what is open. Otherwise (``luodi tick --at`` any moment): every open item whose due date
+    lies in the rules' window, plus delayed items.
+    """
+    result = Plan(at=now)
+    planner = _Planner(session, now=now, ctx=ctx, result=result, scheduled=scheduled)
+    planner.items()
+    planner.meetings()
+    result.outbox_ids = compose.queue_messages(session, result.firings, now=now, ctx=ctx)
+    return result
+
+
+class _Planner:
+    def __init__(self, session: Session, *, now: datetime, ctx: RuleContext, result: Plan,
+                 scheduled: bool = False) -> None:
+        self.session, self.now, self.ctx, self.result = session, now, ctx, result
+        self.scheduled = scheduled
+        self.now_local = to_local(now, ctx.tz)
+        self.since = (self.now_local - ctx.catch_up).date()
+        self.projects = {p.id: p for p in session.scalars(select(Project))}
+        self._directory: compose.ChannelDirectory | None = None
+        self._people: dict[int, Person] = {}  # coordinators, loaded once (the identity map holds weakly)
+        self._known: set[str] = set()  # firing keys already recorded for this pass's subjects
+
+    # -- items ---------------------------------------------------------------------------
+    def _window(self) -> tuple[date, date] | None:
+        today = self.now_local.date()
+        rule_sets = {self.ctx.rules} | {self.ctx.rules_for(p.id, p.settings, p.name) for p in self.projects.values()}
+        windows = [w for rules in rule_sets if (w := self.ctx.due_window(rules, today, self.since))]
+        if not windows:
+            return None
+        return min(w[0] for w in windows), max(w[1] for w in windows)
+
+    def items(self) -> None:
+        if self.scheduled:
+            schedule.reset_if_rules_changed(self.session, self._fingerprint())
+            # The literal matches ix_item_next_check's predicate, so SQLite can use that partial index.
+            open_items: ColumnElement[bool] | TextClause = text("item.status <> 'done'")
+            due_clause = Item.next_check_at <= self.now
+        else:
+            window = self._window()
+            in_window = Item.due.between(*window) if window else Item.id.is_(None)
+            open_items = Item.status != ItemStatus.DONE
+            due_clause = or_(in_window, Item.status == ItemStatus.DELAYED)
+        # Sorted here, not in SQL: an ORDER BY due makes SQLite walk a due-date index over every item
+        # instead of the next-check index over the few that are due.
+        candidates = sorted(self.session.scalars(
+            select(Item).where(open_items, due_clause).options(selectinload(Item.meeting))
+        ).all(), key=lambda item: (item.due, item.id))
+        self._load_known(RuleFiring.item_id, [item.id for item in candidates])
+        next_checks: list[tuple[int, datetime]] = []
+        for item in candidates:
+            rules = self._item(item)
+            if self.scheduled:
+                found = next_occasion(rules, self._facts(item), self.ctx.calendar, after=self.now_local)
+                next_checks.append((item.id, self._utc(found) if found else schedule.NEVER))
+        if next_checks:
+            self.session.flush()  # the rules' own status changes first: they reset next_check_at
+            schedule.store(self.session, next_checks)
+
+    def _load_known(self, column: Any, ids: list[int]) -> None:
+        """The keys already recorded for these subjects since the catch-up horizon, in a few
+        queries, so a pass does not re-insert (and the unique key re-refuse) old firings."""
+        for start in range(0, len(ids), 500):
+            self._known.update(self.session.scalars(
+                select(RuleFiring.key).where(column.in_(ids[start:start + 500]), RuleFiring.occasion >= self.since)
+            ))
+
+    def _fingerprint(self) -> str:
+        """What the schedule was computed from: the rules of every project, the calendar, the zone."""
+        rule_sets = sorted((p.id, self.ctx.rules_for(p.id, p.settings, p.name)) for p in self.projects.values())
+        calendar = (self.ctx.calendar.kind, sorted(self.ctx.calendar.overrides.items()))
+        return repr((self.ctx.rules, rule_sets, calendar, str(self.ctx.tz)))
+
+    def _facts(self, item: Item) -> ItemFacts:
+        delayed_on = to_local(item.delayed_at, self.ctx.tz).date() if item.delayed_at else None
+        return ItemFacts(key=item.id, due=item.due, status=item.status, confirmed=item.confirmed_at is not None,
+                         delayed_on=delayed_on, start=item.start)
+
+    def _item(self, item: Item) -> tuple[Rule, ...]:
+        project = self.projects[item.project_id]
+        rules = self.ctx.rules_for(project.id, project.settings, project.name)
+        meeting = item.meeting
+        not_before = to_local(meeting.starts_at, self.ctx.tz) if meeting else datetime.min
+        not_before = max(not_before, datetime.combine(self.since, datetime.min.time()))
+        # A status change a rule makes can bring further occasions (the delayed mark starts the
+        # overdue reminders), so evaluate again until the item's status settles.
+        for _round in range(len(ItemStatus)):
+            status = item.status
+            found = due_firings(rules, self._facts(item), self.ctx.calendar, now_local=self.now_local,
+                                not_before=not_before, quiet=self.ctx.quiet)
+            for firing in found:
+                if firing.rule.holds(item.status, item.confirmed_at is not None):
+                    self._fire_item(item, firing, rules)
+            if item.status is status:
+                break
+        return rules
+
+    def _fire_item(self, item: Item, firing: Firing, rules: tuple[Rule, ...]) -> None:
+        rule = firing.rule
+        if rule.set_status is not None and rule.set_status is not item.status:
+            if self._record(firing, item=item, recipient=None, channel=None) is None:
+                return
+            before = item.status
+            set_status(self.session, item, rule.set_status, actor=Actor.rule(rule.id), now=self._utc(firing.at))
+            self.result.status_changes.append(StatusChange(item, before, item.status, rule.id, self._utc(firing.at)))
+            self._on_status(item, before, firing, rules)
+        self._notify(firing, item=item, meeting=item.meeting, people=self._recipients(rule, item, {}))
+
+    def _on_status(self, item: Item, before: ItemStatus, cause: Firing, rules: tuple[Rule, ...]) -> None:
+        threats = self._threats(item, cause.at.date())
+        for firing in status_firings(rules, self._facts(item), old_status=before, changed_at=cause.at,
+                                     calendar=self.ctx.calendar, quiet=self.ctx.quiet,
+                                     threats=cast("Threats", threats)):
+            people = self._recipients(firing.rule, item, threats)
+            self._notify(firing, item=item, meeting=item.meeting, people=people, threats=threats)
+
+    def _threats(self, item: Item, day: date) -> dict[int, Slip[int]]:
+        """Dependents threatened by ``item`` slipping, through the whole downstream graph."""
+        ids, frontier, edges = {item.id}, [item.id], []
+        while frontier:
+            rows = self.session.execute(
+                select(Dependency.item_id, Dependency.depends_on_id).where(Dependency.depends_on_id.in_(frontier))
+            ).all()
+            frontier = [dependent for dependent, _ in rows if dependent not in ids]
+            ids.update(frontier)
+            edges += [(dependent, prerequisite) for dependent, prerequisite in rows]
+        if len(ids) == 1:
+            return {}
+        dates = {row.id: ItemDates(row.start, row.due) for row in
+                 self.session.execute(select(Item.id, Item.start, Item.due).where(Item.id.in_(ids)))}
+        return propagate_slip(dates, edges, item.id, slip_estimate(item.due, day))
+
+    # -- meetings ------------------------------------------------------------------------
+    def _meeting_rule_ids(self, anchor: Anchor) -> list[str]:
+        rule_sets = {self.ctx.rules} | {self.ctx.rules_for(p.id, p.settings, p.name) for p in self.projects.values()}
+        return sorted({rule.id for rules in rule_sets for rule in rules if rule.anchor is anchor})
+
+    def meetings(self) -> None:
+        """Meetings near the end of the meeting (list unsent) or their confirmation deadline whose
+        meeting rules have not fired yet — the NOT EXISTS keeps a pass from reloading them."""
+        earliest = self.now - self.ctx.catch_up - timedelta(days=1)
+
+        def not_fired(anchor: Anchor) -> ColumnElement[bool]:
+            return ~exists().where(RuleFiring.meeting_id == Meeting.id, RuleFiring.item_id.is_(None),
+                                   RuleFiring.rule_id.in_(self._meeting_rule_ids(anchor)))
+
+        found: dict[int, Meeting] = {}
+        for clause in (  # two index-shaped queries (an OR would scan every meeting)
+            and_(Meeting.starts_at.between(earliest, self.now), Meeting.list_sent_at.is_(None),
+                 not_fired(Anchor.MEETING_END)),
+            and_(Meeting.confirm_deadline.between(earliest, self.now), not_fired(Anchor.CONFIRM_DEADLINE)),
+        ):
+            found.update((m.id, m) for m in self.session.scalars(
+                select(Meeting).where(clause, Meeting.closed_at.is_(None))))
+        candidates = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
+        ids = [meeting.id for meeting in candidates]
+        self._load_known(RuleFiring.meeting_id, ids)
+        coordinators = {m.organizer_id or self.projects[m.project_id].coordinator_id for m in candidates}
+        self._people.update((p.id, p) for p in self.session.scalars(
+            select(Person).where(Person.id.in_([c for c in coordinators if c]))))
+        unconfirmed = dict(self.session.execute(
+            select(Item.meeting_id, func.count()).where(Item.meeting_id.in_(ids), Item.confirmed_at.is_(None))
+            .group_by(Item.meeting_id)
+        ).all()) if ids else {}
+        for meeting in candidates:
+            def local(moment: datetime) -> datetime:
+                return to_local(moment, self.ctx.tz)
+
+            facts = MeetingFacts(
+                key=meeting.id, start=local(meeting.starts_at), end=local(meeting.ends_at or meeting.starts_at),
+                confirm_deadline=local(meeting.confirm_deadline) if meeting.confirm_deadline else datetime.max,
+                list_sent=meeting.list_sent_at is not None,
+                all_confirmed=not unconfirmed.get(meeting.id),
+            )
+            project = self.projects[meeting.project_id]
+            rules = self.ctx.rules_for(project.id, project.settings, project.name)
+            for firing in meeting_firings(rules, facts, self.ctx.calendar, now_local=self.now_local,
+                                          quiet=self.ctx.quiet):
+                if to_local(self.now, self.ctx.tz) - firing.at > self.ctx.catch_up:
+                    continue
+                coordinator = self._coordinator(meeting.organizer_id, meeting.project_id)
+                self._notify(firing, item=None, meeting=meeting, people=[coordinator] if coordinator else [])
+
+    # -- recipients, records -------------------------------------------------------------
+    def _coordinator(self, organizer_id: int | None, project_id: int) -> Person | None:
+        person_id = organizer_id or self.projects[project_id].coordinator_id
+        if not person_id:
+            return None
+        if person_id not in self._people:
+            found = self.session.get(Person, person_id)
+            if found is None:
+                return None
+            self._people[person_id] = found
+        return self._people[person_id]
+
+    def _recipients(self, rule: Rule, item: Item, threats: dict[int, Slip[int]]) -> list[Person]:
+        people: list[Person] = []
+        if Action.REMIND_OWNER in rule.actions:
+            people.append(item.owner)
+        if Action.ESCALATE_SUPERVISOR in rule.actions and item.owner.supervisor is not None:
+            people.append(item.owner.supervisor)
+        if Action.NOTIFY_COORDINATOR in rule.actions:
+            coordinator = self._coordinator(item.meeting.organizer_id if item.meeting else None, item.project_id)
+            if coordinator is not None:
+                people.append(coordinator)
+        if Action.NOTIFY_DEPENDENTS in rule.actions and threats:
+            people += [i.owner for i in self.session.scalars(select(Item).where(Item.id.in_(list(threats))))]
+        return list({p.id: p for p in people}.values())
+
+    def _notify(self, firing: Firing, *, item: Item | None, meeting: Meeting | None, people: Iterable[Person],
+                threats: dict[int, Slip[int]] | None = None) -> None:
+        planned = PlannedFiring(firing.rule.id, firing.occasion, self._utc(firing.at), self._utc(firing.send_at),
+                                item, meeting, [], dict(threats or {}))
+        project_id = item.project_id if item else (meeting.project_id if meeting else None)
+        if self._directory is None:
+            self._directory = compose.ChannelDirectory(self.session, self.projects)
+        for person in people:
+            channels = self._directory.channels_for(person, project_id)
+            for channel in channels:
+                firing_id = self._record(firing, item=item, meeting=meeting, recipient=person, channel=channel)
+                if firing_id is not None:
+                    planned.deliveries.append((person, channel, firing_id))
+            if any(p is person for p, _, _ in planned.deliveries):
+                planned.recipients.append(person)
+        if planned.recipients:
+            self.result.firings.append(planned)
+
+    def _record(self, firing: Firing, *, item: Item | None, recipient: Person | None, channel: str | None,
+                meeting: Meeting | None = None) -> int | None:
+        """Insert the firing's row; its id when this call recorded it, None when it already was."""
+        subject = f"item:{item.id}" if item else f"meeting:{meeting.id if meeting else 0}"
+        key = "|".join([subject, firing.rule.id, firing.occasion.isoformat(),
+                        f"p{recipient.id}" if recipient else "-", channel or "-"])
+        if key in self._known:
+            return None
+        self._known.add(key)
+        values = {
+            "key": key, "rule_id": firing.rule.id, "item_id": item.id if item else None,
+            "meeting_id": meeting.id if meeting else (item.meeting_id if item else None),
+            "occasion": firing.occasion, "scheduled_at": self._utc(firing.send_at),
+            "recipient_id": recipient.id if recipient else None, "channel": channel, "created_at": self.now,
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(RuleFiring).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        row = self.session.execute(stmt.returning(RuleFiring.id)).first()
+        return None if row is None else int(row[0])
+
+    def _utc(self, local: datetime) -> datetime:
+        return to_utc(local, self.ctx.tz)

@@ -1,0 +1,129 @@
+"""Import an action-list Markdown (pasted or uploaded): preview the lint findings and the rendered
+【行动项】 list, then import — the same service as ``luodi meeting import``, in one transaction.
+
+The preview runs the real import and rolls it back, so what it shows is exactly what importing
+would store and send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from luodi.domain.roles import Permission
+from luodi.i18n import gettext as _
+from luodi.render.action_list import render_action_list, render_action_list_subject
+from luodi.services.accounts.access import Viewer, editable_projects
+from luodi.services.capture import meeting_edits, meetings
+from luodi.services.errors import Forbidden, InvalidInput
+from luodi.services.send import lists
+from luodi.services.track import board
+from luodi.web.auth import CsrfProtected, CurrentViewer
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, see_other
+from luodi.web.pages.contexts import ImportPage
+from luodi.web.templating import email_html, render, request_language
+
+router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
+MAX_BYTES = 1_000_000
+Source = Annotated[str, Form(max_length=MAX_BYTES)]
+Upload = Annotated[UploadFile | None, File()]
+
+
+@dataclass
+class Outcome:
+    """What one preview or import produced, for the page."""
+
+    source: str = ""
+    project_id: int | None = None
+    new_project: str = ""
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    preview_html: str | None = None
+    preview_subject: str | None = None
+    error: str | None = None
+
+
+def _page(request: Request, session: SessionDep, viewer: Viewer, outcome: Outcome, *,
+          status_code: int = 200) -> HTMLResponse:
+    projects = editable_projects(viewer, board.choices(session, viewer).projects)
+    if not projects and not viewer.can(Permission.EDIT, None):
+        raise Forbidden(_("Your role does not allow this."), field="role")
+    page = ImportPage(source=outcome.source, projects=projects,
+                      project_id=outcome.project_id or next(iter(projects), None), new_project=outcome.new_project,
+                      can_create_project=viewer.can(Permission.EDIT, None), errors=outcome.errors,
+                      warnings=outcome.warnings, preview_html=outcome.preview_html,
+                      preview_subject=outcome.preview_subject, items=outcome.items, error=outcome.error)
+    session.commit()
+    return render(request, "import.html", status_code=status_code, page=page)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, session: ReadSessionDep, viewer: CurrentViewer) -> HTMLResponse:
+    return _page(request, session, viewer, Outcome())
+
+
+async def _source(text: str, file: UploadFile | None) -> bytes:
+    if file is not None and file.filename:
+        data = await file.read(MAX_BYTES + 1)
+        if data:
+            return data
+    return text.encode("utf-8")
+
+
+def _run(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: Viewer, data: bytes,
+         project: str, new_project: str, *, commit: bool) -> Response:
+    text = data.decode("utf-8", "replace")
+    chosen = int(project) if project.isdigit() else None
+    outcome = Outcome(source=text, project_id=chosen, new_project=new_project)
+    now = clock.now()
+    try:
+        target = meeting_edits.writable_project(session, viewer, project_id=chosen, new_name=new_project, now=now)
+        report = meetings.import_action_list(session, data, project=target.name, now=now, tz=settings.tz,
+                                             max_open_per_week=settings.max_open_per_week)
+    except InvalidInput as exc:
+        session.rollback()
+        outcome.error = exc.message
+        return _page(request, session, viewer, outcome, status_code=400)
+    findings = report.to_json()
+    outcome.errors, outcome.warnings, outcome.items = findings["errors"], findings["warnings"], findings["items"]
+    if report.errors or report.meeting_id is None:
+        session.rollback()
+        return _page(request, session, viewer, outcome, status_code=400)
+    if commit:
+        session.commit()
+        return see_other(f"/meetings/{report.meeting_id}?imported=1")
+    view = lists.build_view(session, meetings.get(session, report.meeting_id), tz=settings.tz)
+    lang = request_language(request)
+    outcome.preview_html = email_html(render_action_list(view, lang=lang, fmt="html",
+                                                      template_dir=settings.template_dir))
+    outcome.preview_subject = render_action_list_subject(view, lang=lang, template_dir=settings.template_dir)
+    session.rollback()  # a preview writes nothing
+    return _page(request, session, viewer, outcome)
+
+
+@router.post("/import/preview", response_model=None)
+async def preview(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+                  viewer: CurrentViewer, source: Source = "", file: Upload = None,
+                  project: Annotated[str, Form(max_length=12)] = "",
+                  new_project: Annotated[str, Form(max_length=300)] = "") -> Response:
+    data = await _source(source, file)
+    from fastapi.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_run, request, session, settings, clock, viewer, data, project, new_project,
+                                   commit=False)
+
+
+@router.post("/import", response_model=None)
+async def import_(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+                  viewer: CurrentViewer, source: Source = "", file: Upload = None,
+                  project: Annotated[str, Form(max_length=12)] = "",
+                  new_project: Annotated[str, Form(max_length=300)] = "") -> Response:
+    data = await _source(source, file)
+    from fastapi.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_run, request, session, settings, clock, viewer, data, project, new_project,
+                                   commit=True)
