@@ -50,7 +50,12 @@ def cli_reference() -> str:
     had_rich, typer.core.HAS_RICH = typer.core.HAS_RICH, False
     try:
         root = typer.main.get_command(app)
-        lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", ""]
+        lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", "",
+                 "The CLI speaks Chinese by default: help, table headers, statuses and rule names come from",
+                 "the catalogs; `LUODI_LANGUAGE=en` (or `language = \"en\"` in luodi.toml) switches to English,",
+                 "shown below. `--json` output keeps English keys and values in every language: it is the",
+                 "contract for scripts. Adding a command: write its docstring and `help=` texts in English,",
+                 "run `scripts/i18n.sh` (it extracts them, see `luodi.cli.localize`) and translate.", ""]
         for path, command in _walk(root, ["luodi"]):
             context = command.context_class(command, info_name=" ".join(path), terminal_width=100,
                                             max_content_width=100)

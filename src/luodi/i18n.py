@@ -62,6 +62,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalogs without translating it now (translated where it is shown)."""
+    return message
+
+
 def set_language(lang: str | None) -> None:
     """Set the language for the rest of this context (the CLI, once its settings are read)."""
     _current.set(normalize(lang))

@@ -39,9 +39,15 @@ def list_(
     if json:
         print_json(rows)
         return
-    table = Table("code", "title", "owner", "due", "status", "priority", "depends on", "confirmed")
+    from luodi.cli.localize import status_name
+    from luodi.i18n import current_language
+    from luodi.render.env import priority_label
+
+    table = Table(_("code"), _("title"), _("owner"), _("due"), _("status"), _("priority"), _("depends on"),
+                  _("confirmed"))
     for row in rows:
-        table.add_row(row["code"], row["title"], row["owner"], row["due"], row["status"], row["priority"],
+        table.add_row(row["code"], row["title"], row["owner"], row["due"], status_name(row["status"]),
+                      priority_label(row["priority"], current_language()),
                       ", ".join(row["depends_on"]), "✓" if row["confirmed"] else "")
     Console().print(table)
 

@@ -20,9 +20,11 @@ from luodi.cli import (
     users,
     worker,
 )
+from luodi.cli.localize import LuodiGroup
 
 app = typer.Typer(
     name="luodi",
+    cls=LuodiGroup,  # the language of the run, and help texts through the catalogs
     help="luodi (落地): make meeting decisions land.",
     no_args_is_help=True,
     add_completion=False,

@@ -108,7 +108,7 @@ def list_(json: JsonOpt = False) -> None:
     if json:
         print_json(rows)
         return
-    table = Table("id", "title", "project", "starts_at", "sent_at", "items", "confirmed")
+    table = Table(_("id"), _("title"), _("project"), _("starts at"), _("sent at"), _("items"), _("confirmed"))
     for row in rows:
         table.add_row(*(str(row[k] or "") for k in ("id", "title", "project", "starts_at", "sent_at", "items",
                                                     "confirmed")))

@@ -31,9 +31,13 @@ def outbox_list(
     if json:
         print_json(rows)
         return
-    table = Table("id", "kind", "to", "channel", "status", "attempts", "next attempt", "error")
+    from luodi.cli.localize import outbox_status_name
+
+    table = Table(_("id"), _("kind"), _("to"), _("channel"), _("status"), _("attempts"), _("next attempt"),
+                  _("error"))
     for row in rows:
-        table.add_row(str(row["id"]), row["kind"], row["recipient"] or "-", row["channel"], row["status"],
+        table.add_row(str(row["id"]), row["kind"], row["recipient"] or "-", row["channel"],
+                      outbox_status_name(row["status"]),
                       str(row["attempts"]), (row["next_attempt_at"] or "")[:16], (row["last_error"] or "")[:60])
     Console().print(table)
 
@@ -90,10 +94,12 @@ def channel_list(json: JsonOpt = False) -> None:
     if json:
         print_json(rows)
         return
-    table = Table("name", "kind", "project", "enabled", "needs attention", "last error")
+    from luodi.cli.localize import yes_no
+
+    table = Table(_("name"), _("kind"), _("project"), _("enabled"), _("needs attention"), _("last error"))
     for row in rows:
-        table.add_row(row["name"], row["kind"], row["project"] or "*", "yes" if row["enabled"] else "no",
-                      "YES" if row["needs_attention"] else "", (row["last_error"] or "")[:60])
+        table.add_row(row["name"], row["kind"], row["project"] or "*", yes_no(row["enabled"]),
+                      _("YES") if row["needs_attention"] else "", (row["last_error"] or "")[:60])
     Console().print(table)
 
 

@@ -42,7 +42,7 @@ def list_(json: Annotated[bool, typer.Option("--json", help="Print JSON")] = Fal
     if json:
         print_json(rows)
         return
-    table = Table("name", "email", "phone", "supervisor", "language")
+    table = Table(_("name"), _("email"), _("phone"), _("supervisor"), _("language"))
     for row in rows:
         table.add_row(*(str(row[k] or "") for k in ("name", "email", "phone", "supervisor", "language")))
     Console().print(table)

@@ -28,7 +28,8 @@ def db_current() -> None:
     """Show the database's schema revision and the newest one."""
     from luodi.migrate import current_revision, head_revision
 
-    typer.echo(f"current: {current_revision(settings().database_url)}  head: {head_revision()}")
+    typer.echo(_("current: {current}  head: {head}").format(current=current_revision(settings().database_url),
+                                                             head=head_revision()))
 
 
 @config_app.command("show")

@@ -105,9 +105,10 @@ def list_(json: Annotated[bool, typer.Option("--json", help="Print JSON")] = Fal
         print_json(rows)
         return
     for row in rows:
-        state = "" if row["active"] else "  (deactivated)"
+        state = "" if row["active"] else "  " + _("(deactivated)")
         roles = ", ".join(row["roles"])  # type: ignore[arg-type]
-        typer.echo(f"{row['name']}  person={row['person']}  roles={roles}  lang={row['language']}{state}")
+        typer.echo(_("{name}  person={person}  roles={roles}  lang={language}").format(
+            name=row["name"], person=row["person"], roles=roles, language=row["language"]) + state)
 
 
 @token_app.command("create")
@@ -145,8 +146,9 @@ def token_list(
         print_json(rows)
         return
     for row in rows:
-        typer.echo(f"{row['id']}  {row['user']}  {row['prefix']}  {row['name']}"
-                   f"{'  read-only' if row['read_only'] else ''}  {row['state']}")
+        read_only = "  " + _("read-only") if row["read_only"] else ""
+        typer.echo(f"{row['id']}  {row['user']}  {row['prefix']}  {row['name']}{read_only}  "
+                   f"{_('revoked') if row['state'] == 'revoked' else _('active')}")
 
 
 @token_app.command("revoke")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from luodi.cli.context import fail, parse_at, print_json, service_errors, session_scope, settings
+from luodi.cli.localize import rule_name, status_name
 from luodi.i18n import gettext as _
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
@@ -78,11 +79,12 @@ def tick(
         from datetime import datetime
 
         when = datetime.fromisoformat(firing["scheduled_at"]).astimezone(tz)
-        table.add_row(firing["item"], firing["rule"], ", ".join(firing["recipients"]), f"{when:%Y-%m-%d %H:%M}")
+        table.add_row(firing["item"], rule_name(firing["rule"]), ", ".join(firing["recipients"]),
+                      f"{when:%Y-%m-%d %H:%M}")
     console = Console()
     console.print(table)
     for change in document["status_changes"]:
-        console.print(f"{change['item']}: {change['from']} → {change['to']}")
+        console.print(f"{change['item']}: {status_name(change['from'])} → {status_name(change['to'])}")
     if not apply:
         console.print(_("(simulation: nothing written; add --apply to do it)"))
 
@@ -106,6 +108,6 @@ def timeline(
         return
     table = Table(_("when"), _("item"), _("rule"), _("recipients"), _("note"))
     for row in rows:
-        table.add_row(row["at"][:16].replace("T", " "), row["item"], row["rule"], ", ".join(row["recipients"]),
-                      row["note"] or "")
+        table.add_row(row["at"][:16].replace("T", " "), row["item"], rule_name(row["rule"]),
+                      ", ".join(row["recipients"]), row["note"] or "")
     Console().print(table)

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from luodi.i18n import gettext as _
 from luodi.models import ApiToken, User
 from luodi.services.accounts.logins import digest
 from luodi.services.audit import Actor, record
@@ -80,6 +79,6 @@ def list_tokens(session: Session, *, user: User | None = None) -> list[dict[str,
         {"id": t.id, "user": t.user.name, "name": t.name, "prefix": t.prefix + "…", "read_only": t.read_only,
          "created_at": t.created_at.isoformat(),
          "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-         "state": _("revoked") if t.revoked_at else _("active")}
+         "state": "revoked" if t.revoked_at else "active"}  # JSON stays English; the CLI translates
         for t in session.scalars(query)
     ]
