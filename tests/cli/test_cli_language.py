@@ -79,3 +79,15 @@ def test_tables_and_statuses_follow_the_language_json_stays_english(cli: Any, pe
     assert "owner" in english and "Not started" in english and "未开始" not in english
     assert "Reminder 3 days before the due date" in cli("timeline", "--meeting", "1").stdout
 
+
+def test_report_weekly_json(cli: Any, people_csv: Path) -> None:
+    _load(cli, people_csv)
+    cli.env["LUODI_LANGUAGE"] = "zh"
+    document = cli("report", "weekly", "--week", "2026-W40", "--json").json()
+    assert document["week"] == "2026-W40" and document["monday"] == "2026-09-28"
+    assert document["sunday"] == "2026-10-04" and document["completed"] == [] and document["delayed"] == []
+    upcoming = {line["code"]: line for line in document["next_week"]}
+    assert upcoming["T001"]["status"] == "in_progress" and upcoming["T001"]["owner"] == "小王"
+    assert upcoming["T001"]["due"] == "2026-09-30"
+    assert document["agenda"] and all(point["title"].isascii() for point in document["agenda"])  # msgids, not 中文
+    assert document["recommendation"] in ("standup", "weekly")

@@ -82,6 +82,7 @@ def report_weekly(
     send: Annotated[bool, typer.Option("--send", help="Email it (to --to, default the project's coordinator)")
                     ] = False,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient (repeat for several)")] = None,
+    json: JsonOpt = False,
 ) -> None:
     """The weekly review: completed, delayed with reasons, next week's items, risks with responses."""
     from luodi.render.reports import render_report
@@ -95,8 +96,11 @@ def report_weekly(
         if send:
             outcomes = _send(session, "weekly", view, lambda lang: digests.weekly_subject(view, lang), to or [],
                              project=project, key=f"weekly|{view.week}|{view.project or '*'}")
-    typer.echo(render_report("weekly", view, lang=language, fmt=fmt, today=digests.local_day(moment, cfg.tz),
-                             subject=digests.weekly_subject(view, language), template_dir=cfg.template_dir))
+    if json:
+        print_json(reports.weekly_public(view))
+    else:
+        typer.echo(render_report("weekly", view, lang=language, fmt=fmt, today=digests.local_day(moment, cfg.tz),
+                                 subject=digests.weekly_subject(view, language), template_dir=cfg.template_dir))
     if send:
         _report_sent(outcomes)
 

@@ -111,6 +111,29 @@ def weekly(session: Session, week: str, *, project: str | None, now: datetime, t
         metrics=view_metrics, recommendation=recommendation(session, project_id, tz=tz).kind.value)
 
 
+def _line_public(item: ReportItem) -> dict[str, Any]:
+    return {"code": item.code, "title": item.title, "owner": item.owner, "due": item.due.isoformat(),
+            "status": item.status.value, "done_on": item.done_on.isoformat() if item.done_on else None,
+            "score": item.score, "carried_from": item.carried_from.isoformat() if item.carried_from else None,
+            "note": item.note}
+
+
+def weekly_public(view: WeeklyView) -> dict[str, Any]:
+    """The weekly review as JSON (``luodi report weekly --json``): English keys and values, the users'
+    own words as they wrote them. Same parts as ``GET /api/v1/reports/weekly``."""
+    return {
+        "week": view.week, "monday": view.monday.isoformat(), "sunday": view.sunday.isoformat(),
+        "project": view.project,
+        "completed": [_line_public(i) for i in view.completed],
+        "delayed": [_line_public(i) for i in view.delayed],
+        "next_week": [_line_public(i) for i in view.next_week],
+        "risks": [{"item": _line_public(r.item), "kind": r.kind, "detail": r.detail, "who": list(r.who),
+                   "supervisor": r.supervisor} for r in view.risks],
+        "agenda": [{"title": title, "minutes": minutes} for title, minutes in view.agenda],
+        "recommendation": view.recommendation,
+    }
+
+
 def risks(session: Session, project_id: int | None, *, tz: ZoneInfo) -> list[Risk]:
     """Open blockers, items at risk, and open items whose prerequisite is late or at risk."""
     found: list[Risk] = []
