@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(300, description="A claimed message is claimed again after this many seconds")
     max_attempts: int = Field(8, description="Delivery attempts before a message is marked dead")
     backoff_seconds: float = Field(30.0, description="First retry delay; doubles each attempt (with jitter)")
+    heartbeat_seconds: float = Field(
+        10.0, gt=0, description="A worker's heartbeat interval; its claims are taken back after three missed beats"
+    )
     clock: datetime | None = Field(
         None, description="Freeze the clock at this moment (ISO-8601 with offset): rehearsals, replays, tests"
     )

@@ -135,14 +135,14 @@ def _black_hole() -> tuple[socket.socket, list[socket.socket]]:
     return server, held
 
 
-def test_kill_9_after_the_claim_then_the_lease_expires_and_it_is_delivered(db_url: str, tmp_path) -> None:
+def test_kill_9_after_the_claim_then_its_claims_come_back_after_three_missed_heartbeats(db_url: str, tmp_path) -> None:
     load_q4(db_url)
     ids = _queue_list(db_url)
     hole, held = _black_hole()
     env = os.environ | {
         "LUODI_DATABASE_URL": db_url, "LUODI_SECRET_KEY": "k" * 24, "LUODI_CLOCK": "2026-09-26T16:10+08:00",
         "LUODI_SMTP_HOST": "127.0.0.1", "LUODI_SMTP_PORT": str(hole.getsockname()[1]),
-        "LUODI_SMTP_TIMEOUT": "120", "LUODI_LEASE_SECONDS": "60", "LUODI_CONFIG": str(tmp_path / "none.toml"),
+        "LUODI_SMTP_TIMEOUT": "120", "LUODI_CONFIG": str(tmp_path / "none.toml"),   # the 300 s lease
     }
     worker = subprocess.Popen([sys.executable, "-m", "luodi", "worker", "--once"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -162,14 +162,17 @@ def test_kill_9_after_the_claim_then_the_lease_expires_and_it_is_delivered(db_ur
         if worker.poll() is None:
             worker.kill()
         hole.close()
-    policy = DeliveryPolicy(lease=timedelta(seconds=60))
+    policy = DeliveryPolicy(stale_after=timedelta(seconds=30))   # heartbeats every 10 s
     with SMTPSink() as sink, open_session(db_url) as session:
         senders = Senders(_settings(db_url, sink.port))
-        # The killed worker claimed its whole batch: every row is leased to it for 60 s.
-        early = FrozenClock(SEND_AT + timedelta(seconds=30))
+        # The killed worker claimed its whole batch: every row is leased to it for 300 s, and its
+        # heartbeat was fresh 29 s ago.
+        early = FrozenClock(SEND_AT + timedelta(seconds=29))
         assert claim(session, worker_id="w2", now=early.now(), policy=policy) is None
         assert {r.status for r in session.scalars(select(OutboxMessage))} == {OutboxStatus.SENDING}
-        later = FrozenClock(SEND_AT + timedelta(seconds=61))
+        assert all(r.lease_until == SEND_AT + timedelta(seconds=300) for r in session.scalars(select(OutboxMessage)))
+        # Three missed heartbeats later the claims come back, long before the lease ends (issue 17).
+        later = FrozenClock(SEND_AT + timedelta(seconds=31))
         while (row := claim(session, worker_id="w2", now=later.now(), policy=policy)) is not None:
             assert row.attempts == 2
             deliver(session, row, worker_id="w2", send=senders, relevant=still_relevant, clock=later.now,
@@ -181,5 +184,5 @@ def test_kill_9_after_the_claim_then_the_lease_expires_and_it_is_delivered(db_ur
         assert len(sink.messages) == len(ids)
         attempts = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.outbox_id == claimed.id)
                                    .order_by(DeliveryAttempt.id)).all()
-        assert [a.outcome for a in attempts] == ["sending", "sent"]   # the killed attempt never finished
+        assert [a.outcome for a in attempts] == ["lost", "sent"]   # the killed attempt never finished
         assert attempts[0].worker != "w2"

@@ -7,6 +7,7 @@ connection per message); HTTP bots share one httpx client.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -90,8 +91,15 @@ class Senders:
             self._email.__enter__()  # type: ignore[attr-defined]
         return self._email
 
-    def close(self) -> None:
+    def reset(self) -> None:
+        """Drop the open SMTP connection (the deliver step calls this after an unexpected error,
+        which may have left it mid-conversation); the next email opens a fresh one."""
         if self._email is not None:
-            self._email.__exit__(None, None, None)  # type: ignore[attr-defined]
-            self._email = None
+            email, self._email = self._email, None
+            # A broken connection may fail to say QUIT; it is dropped all the same.
+            with suppress(Exception):
+                email.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.reset()
         self.http.close()
