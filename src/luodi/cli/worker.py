@@ -85,6 +85,9 @@ def tick(
     console.print(table)
     for change in document["status_changes"]:
         console.print(f"{change['item']}: {status_name(change['from'])} → {status_name(change['to'])}")
+    for error in document["errors"]:
+        console.print(_("skipped {subject}, its rules raised: {error}").format(
+            subject=error["subject"], error=error["error"]), style="red", markup=False)
     if not apply:
         console.print(_("(simulation: nothing written; add --apply to do it)"))
 

@@ -8,13 +8,15 @@ is still recorded on its own (``rule_firing``), pointing at the message that car
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from luodi.domain.enums import ItemStatus
@@ -28,6 +30,7 @@ from luodi.services.send.lists import item_view, person_view
 if TYPE_CHECKING:
     from luodi.services.rules.planning import PlannedFiring
 
+log = logging.getLogger(__name__)
 SEVERITY = [MessageKind.ESCALATE_DUE_END, MessageKind.CONFIRM_DEADLINE, MessageKind.MARK_DELAYED,
             MessageKind.DEPENDENCY_THREAT, MessageKind.AT_RISK_BEFORE_1D, MessageKind.LIST_UNSENT]
 
@@ -103,7 +106,7 @@ def queue_messages(session: Session, firings: Sequence[PlannedFiring], *, now: d
             group.firing_ids.append(firing_id)
     ids = []
     for group in groups.values():
-        row = _outbox_row(session, group, now=now, ctx=ctx)
+        row = _composed_row(session, group, now=now, ctx=ctx)
         session.add(row)
         session.flush()
         session.execute(update(RuleFiring).where(RuleFiring.id.in_(group.firing_ids)).values(outbox_id=row.id)
@@ -112,8 +115,47 @@ def queue_messages(session: Session, firings: Sequence[PlannedFiring], *, now: d
     return ids
 
 
-def _outbox_row(session: Session, group: _Group, *, now: datetime, ctx: RuleContext) -> OutboxMessage:
-    parts = [_render_for(session, person, [f for p, f in group.firings if p.id == person.id], ctx=ctx)
+def _composed_row(session: Session, group: _Group, *, now: datetime, ctx: RuleContext) -> OutboxMessage:
+    """The group's message from its templates; when rendering fails (a template's variable, a
+    renderer's bug) a plain message listing the items, so the reminder still goes out, with
+    the error kept on the row (``last_error``, shown by ``luodi outbox list``)."""
+    try:
+        with session.begin_nested():
+            return _outbox_row(session, group, now=now, ctx=ctx)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.exception("composing the message for %s at %s failed; sending it as plain text", group.channel,
+                      group.send_at.isoformat())
+        row = _outbox_row(session, group, now=now, ctx=ctx, render=_plain_parts)
+        row.last_error, row.payload = f"composed as plain text: {error}", row.payload | {"compose_error": error}
+        return row
+
+
+def _plain_parts(session: Session, person: Person, firings: list[PlannedFiring], *, ctx: RuleContext
+                 ) -> tuple[str, str, str, str]:
+    """Subject, text, HTML and Markdown without any template: one line per item."""
+    from html import escape
+
+    from luodi.i18n import gettext as _
+    from luodi.i18n import use_language
+
+    with use_language(person.language):
+        subject = _("[luodi] Reminder: {count} item(s)").format(count=len(firings))
+        lines = [_("{code} {title}, due {due} ({rule})").format(
+            code=f.item.code or "", title=f.item.title, due=f.item.due.isoformat() if f.item.due else "-",
+            rule=f.rule_id) if f.item else f"{f.meeting.title if f.meeting else ''} ({f.rule_id})"
+            for f in firings]
+    text = "\n".join(lines)
+    html = "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+    return subject, text, html, "\n".join(f"- {line}" for line in lines)
+
+
+def _outbox_row(session: Session, group: _Group, *, now: datetime, ctx: RuleContext,
+                render: Callable[..., tuple[str, str, str, str]] | None = None) -> OutboxMessage:
+    render = render or _render_for
+    parts = [render(session, person, [f for p, f in group.firings if p.id == person.id], ctx=ctx)
              for person in group.recipients.values()]
     subject = parts[0][0] if len(parts) == 1 else " / ".join(dict.fromkeys(p[0] for p in parts))
     digest = hashlib.sha1(",".join(map(str, sorted(group.firing_ids))).encode()).hexdigest()[:16]

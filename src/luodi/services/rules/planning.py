@@ -8,11 +8,21 @@ channel): planning the same moment twice, on any number of workers, records it o
 newly recorded firing has effects: a status change (audited as the rule's) or a message.
 
 The caller commits (``worker``, ``tick --apply``) or rolls back (``tick`` without --apply).
+
+Isolation (issue 16): each item and each meeting is evaluated in a savepoint. One that cannot be
+evaluated (a bug, a broken rule) is rolled back alone and skipped; the error is in the plan's
+``errors``, in the worker's log, in the subject's history (an audit row) and in one notice to the
+coordinator — once per subject and error, however often the check runs. A scheduled item that
+failed is looked at again an hour later, not every round. A lost database connection still
+aborts the pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -20,9 +30,10 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, TextClause, and_, exists, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from luodi.domain.enums import ItemStatus
+from luodi.domain.enums import ItemStatus, OutboxStatus
 from luodi.domain.graph import ItemDates, Slip, propagate_slip
 from luodi.domain.occasions import (
     Firing,
@@ -37,8 +48,8 @@ from luodi.domain.occasions import (
 )
 from luodi.domain.rules import Action, Anchor, Rule
 from luodi.domain.workdays import to_local, to_utc
-from luodi.models import Dependency, Item, Meeting, Person, Project, RuleFiring
-from luodi.services.audit import Actor
+from luodi.models import Dependency, Item, Meeting, OutboxMessage, Person, Project, RuleFiring
+from luodi.services.audit import Actor, record
 from luodi.services.rules import compose, schedule
 from luodi.services.rules.rule_context import RuleContext
 from luodi.services.track.items import set_status
@@ -73,12 +84,26 @@ class StatusChange:
     at: datetime
 
 
+log = logging.getLogger(__name__)
+RETRY_FAILED = timedelta(hours=1)   # when a scheduled item that could not be evaluated is tried again
+_LOST_CONNECTION = (OperationalError, InterfaceError)
+
+
+@dataclass
+class PlanError:
+    """A subject the rules could not be evaluated for; it was skipped."""
+
+    subject: str        # "item:T001" or "meeting:3"
+    error: str          # "KeyError: 'due'"
+
+
 @dataclass
 class Plan:
     at: datetime
     firings: list[PlannedFiring] = field(default_factory=list)
     status_changes: list[StatusChange] = field(default_factory=list)
     outbox_ids: list[int] = field(default_factory=list)
+    errors: list[PlanError] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +117,7 @@ class Plan:
             "status_changes": [
                 {"item": c.item.code, "from": c.before.value, "to": c.after.value} for c in self.status_changes
             ],
+            "errors": [{"subject": e.subject, "error": e.error} for e in self.errors],
         }
 
 
@@ -151,10 +177,13 @@ class _Planner:
         self._load_known(RuleFiring.item_id, [item.id for item in candidates])
         next_checks: list[tuple[int, datetime]] = []
         for item in candidates:
-            rules = self._item(item)
-            if self.scheduled:
-                found = next_occasion(rules, self._facts(item), self.ctx.calendar, after=self.now_local)
-                next_checks.append((item.id, self._utc(found) if found else schedule.NEVER))
+            with self._isolated(item=item) as failed:
+                rules = self._item(item)
+                if self.scheduled:
+                    found = next_occasion(rules, self._facts(item), self.ctx.calendar, after=self.now_local)
+                    next_checks.append((item.id, self._utc(found) if found else schedule.NEVER))
+            if failed and self.scheduled:
+                next_checks.append((item.id, self.now + RETRY_FAILED))
         if next_checks:
             self.session.flush()  # the rules' own status changes first: they reset next_check_at
             schedule.store(self.session, next_checks)
@@ -265,23 +294,27 @@ class _Planner:
             .group_by(Item.meeting_id)
         ).all()) if ids else {}
         for meeting in candidates:
-            def local(moment: datetime) -> datetime:
-                return to_local(moment, self.ctx.tz)
+            with self._isolated(meeting=meeting):
+                self._meeting(meeting, unconfirmed)
 
-            facts = MeetingFacts(
-                key=meeting.id, start=local(meeting.starts_at), end=local(meeting.ends_at or meeting.starts_at),
-                confirm_deadline=local(meeting.confirm_deadline) if meeting.confirm_deadline else datetime.max,
-                list_sent=meeting.list_sent_at is not None,
-                all_confirmed=not unconfirmed.get(meeting.id),
-            )
-            project = self.projects[meeting.project_id]
-            rules = self.ctx.rules_for(project.id, project.settings, project.name)
-            for firing in meeting_firings(rules, facts, self.ctx.calendar, now_local=self.now_local,
-                                          quiet=self.ctx.quiet):
-                if to_local(self.now, self.ctx.tz) - firing.at > self.ctx.catch_up:
-                    continue
-                coordinator = self._coordinator(meeting.organizer_id, meeting.project_id)
-                self._notify(firing, item=None, meeting=meeting, people=[coordinator] if coordinator else [])
+    def _meeting(self, meeting: Meeting, unconfirmed: dict[int | None, int]) -> None:
+        def local(moment: datetime) -> datetime:
+            return to_local(moment, self.ctx.tz)
+
+        facts = MeetingFacts(
+            key=meeting.id, start=local(meeting.starts_at), end=local(meeting.ends_at or meeting.starts_at),
+            confirm_deadline=local(meeting.confirm_deadline) if meeting.confirm_deadline else datetime.max,
+            list_sent=meeting.list_sent_at is not None,
+            all_confirmed=not unconfirmed.get(meeting.id),
+        )
+        project = self.projects[meeting.project_id]
+        rules = self.ctx.rules_for(project.id, project.settings, project.name)
+        for firing in meeting_firings(rules, facts, self.ctx.calendar, now_local=self.now_local,
+                                      quiet=self.ctx.quiet):
+            if to_local(self.now, self.ctx.tz) - firing.at > self.ctx.catch_up:
+                continue
+            coordinator = self._coordinator(meeting.organizer_id, meeting.project_id)
+            self._notify(firing, item=None, meeting=meeting, people=[coordinator] if coordinator else [])
 
     # -- recipients, records -------------------------------------------------------------
     def _coordinator(self, organizer_id: int | None, project_id: int) -> Person | None:
@@ -350,3 +383,62 @@ class _Planner:
 
     def _utc(self, local: datetime) -> datetime:
         return to_utc(local, self.ctx.tz)
+
+    # -- isolation -----------------------------------------------------------------------
+    @contextmanager
+    def _isolated(self, *, item: Item | None = None, meeting: Meeting | None = None) -> Iterator[list[str]]:
+        """Evaluate one subject in a savepoint; on failure roll it back alone, report it, go on.
+
+        Yields a list that holds the error text afterwards when the subject failed.
+        """
+        failed: list[str] = []
+        firings, changes = len(self.result.firings), len(self.result.status_changes)
+        subject_id = item.id if item else (meeting.id if meeting else 0)
+        label = f"item:{item.code}" if item else f"meeting:{subject_id}"
+        savepoint = self.session.begin_nested()
+        try:
+            yield failed
+            savepoint.commit()
+        except _LOST_CONNECTION:
+            raise
+        except Exception as exc:
+            savepoint.rollback()
+            del self.result.firings[firings:], self.result.status_changes[changes:]
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            failed.append(error)
+            log.exception("plan at %s: %s could not be evaluated; skipped", self.now.isoformat(), label)
+            self.result.errors.append(PlanError(label, error))
+            self._report(label, error, item=item, meeting=meeting)
+
+    def _report(self, label: str, error: str, *, item: Item | None, meeting: Meeting | None) -> None:
+        """Once per subject and error: an audit row in its history and a notice to the coordinator."""
+        from luodi.i18n import gettext as _
+        from luodi.i18n import use_language
+
+        digest = hashlib.sha1(error.encode()).hexdigest()[:16]
+        project_id = item.project_id if item else (meeting.project_id if meeting else None)
+        organizer = meeting.organizer_id if meeting else (item.meeting.organizer_id if item and item.meeting else None)
+        coordinator = self._coordinator(organizer, project_id) if project_id is not None else None
+        with use_language(coordinator.language if coordinator else None):
+            subject = _("[luodi] The rules could not be evaluated for {subject}").format(subject=label)
+            body = _("luodi skipped {subject} at {at}: its rules raised an error. The other items are "
+                     "planned as usual. Error: {error}").format(
+                subject=label, at=f"{self.now_local:%Y-%m-%d %H:%M}", error=error)
+        values = {
+            "key": f"plan-error|{label}|{digest}", "kind": "plan_error",
+            "meeting_id": meeting.id if meeting else (item.meeting_id if item else None),
+            "recipient_id": coordinator.id if coordinator else None, "channel": "email",
+            "address": coordinator.email if coordinator else None,
+            "language": coordinator.language if coordinator else "zh", "subject": subject[:500],
+            "body_text": body, "payload": {"error": error, "subject": label},
+            "status": OutboxStatus.PENDING if coordinator and coordinator.email else OutboxStatus.CANCELLED,
+            "attempts": 0, "next_attempt_at": self.now, "created_at": self.now,
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        if self.session.execute(stmt.returning(OutboxMessage.id)).first() is None:
+            return   # reported before: not every round
+        entity, entity_id = ("item", item.id) if item else ("meeting", meeting.id if meeting else 0)
+        record(self.session, actor=Actor.system("planner"), at=self.now, entity=entity, entity_id=entity_id,
+               action="plan_error", item_id=item.id if item else None, field="rules", after=error)
