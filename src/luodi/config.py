@@ -80,6 +80,25 @@ class Settings(BaseSettings):
         None, description="Freeze the clock at this moment (ISO-8601 with offset): rehearsals, replays, tests"
     )
     dev_mode: bool = Field(False, description="Allows placeholder secrets; never in production")
+    # IM app bots for direct messages (docs/channels.md); each is off until its id and secret are set.
+    feishu_app_id: str | None = Field(None, description="Feishu/Lark custom app: App ID (cli_…)")
+    feishu_app_secret: SecretStr | None = Field(None, description="Feishu/Lark custom app: App Secret")
+    feishu_base_url: str = Field("https://open.feishu.cn", description="Feishu API address (Lark: open.larksuite.com)")
+    feishu_verification_token: SecretStr | None = Field(
+        None, description="Feishu app: Verification Token checked on card callbacks")
+    feishu_encrypt_key: SecretStr | None = Field(
+        None, description="Feishu app: Encrypt Key; callbacks are then signed and encrypted")
+    dingtalk_app_key: str | None = Field(None, description="DingTalk internal app: AppKey (Client ID)")
+    dingtalk_app_secret: SecretStr | None = Field(None, description="DingTalk internal app: AppSecret")
+    dingtalk_agent_id: int | None = Field(None, description="DingTalk internal app: AgentId")
+    dingtalk_base_url: str = Field("https://oapi.dingtalk.com", description="DingTalk server API address")
+    wecom_corp_id: str | None = Field(None, description="WeCom: the company's CorpID")
+    wecom_corp_secret: SecretStr | None = Field(None, description="WeCom self-built app: Secret")
+    wecom_agent_id: int | None = Field(None, description="WeCom self-built app: AgentId")
+    wecom_base_url: str = Field("https://qyapi.weixin.qq.com", description="WeCom server API address")
+    wecom_token: SecretStr | None = Field(None, description="WeCom app callback: Token (signs callbacks)")
+    wecom_encoding_aes_key: SecretStr | None = Field(
+        None, description="WeCom app callback: EncodingAESKey (43 characters; encrypts callbacks)")
 
     @classmethod
     def settings_customise_sources(
@@ -125,6 +144,18 @@ class Settings(BaseSettings):
     def make_clock(self) -> Clock:
         """The one clock of a process: frozen when LUODI_CLOCK is set, else the system's."""
         return FrozenClock(self.clock) if self.clock else SystemClock()
+
+    @property
+    def direct_apps(self) -> tuple[str, ...]:
+        """The IM app bots set up for direct messages (their id and secret are set)."""
+        found = []
+        if self.feishu_app_id and self.feishu_app_secret:
+            found.append("feishu_app")
+        if self.dingtalk_app_key and self.dingtalk_app_secret and self.dingtalk_agent_id:
+            found.append("dingtalk_app")
+        if self.wecom_corp_id and self.wecom_corp_secret and self.wecom_agent_id:
+            found.append("wecom_app")
+        return tuple(found)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -14,12 +14,14 @@ import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
 from pydantic import BaseModel
+
+from luodi.render.cards import Button
 
 Clock = Callable[[], float]
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 410})
@@ -50,6 +52,8 @@ class Message:
     to: tuple[str, ...] = ()  # email addresses (email channel only)
     mentions: tuple[Mention, ...] = ()  # @-mentions in group bots
     language: str = "zh"
+    recipient: str | None = None  # the person's id in the vendor's directory (app bots only)
+    buttons: tuple[Button, ...] = ()
 
     @property
     def im_body(self) -> str:
@@ -102,6 +106,18 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - now)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def json_bytes(document: Any) -> bytes:
+    """The JSON body luodi sends: UTF-8, ``ensure_ascii=False``, compact.
+
+    Serialised here rather than by httpx so a body's size does not depend on the httpx version
+    (httpx 0.27 escapes every Chinese character as ``\\uXXXX``, tripling a card past Feishu's 20 KB).
+    """
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def raise_for_status(response: httpx.Response, *, kind: str, now: float | None = None) -> None:
@@ -180,3 +196,20 @@ def truncate_utf8(text: str, limit: int, marker: str = "…") -> str:
 def mention_text(mention: Mention, ident: str | None) -> str:
     """``@ident`` when the vendor has an id for the person, else a readable ``@name``."""
     return f"@{ident}" if ident else f"@{mention.name}"
+
+
+def with_keyword(message: Message, keyword: str | None) -> Message:
+    """The message with a group robot's 自定义关键词 in its subject and body when it lacks it.
+
+    A robot with keyword security refuses every message that does not contain one of its
+    keywords (Feishu 19024, DingTalk 310000); luodi puts the channel's keyword in front.
+    """
+    if not keyword:
+        return message
+    tag = f"【{keyword}】"
+
+    def ensure(text: str | None) -> str | None:
+        return text if text is None or keyword in text else f"{tag}{text}"
+
+    return replace(message, subject=ensure(message.subject) or "", text=ensure(message.text) or "",
+                   markdown=ensure(message.markdown))

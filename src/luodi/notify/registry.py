@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from luodi.domain.routing import APP_KINDS
 from luodi.notify.base import Clock, Transport, TransportError
 
 if TYPE_CHECKING:
     import httpx
 
     from luodi.config import Settings
+    from luodi.notify.appbase import AppTransport
+    from luodi.notify.apptoken import TokenCache
 
 # kind → "module:Class"; the order is the order the web form and the docs list them in.
 _PATHS: dict[str, str] = {
@@ -29,6 +32,10 @@ _PATHS: dict[str, str] = {
     "wecom": "luodi.notify.wecom:WeCom",
     "slack": "luodi.notify.slack:Slack",
     "webhook": "luodi.notify.webhook:Webhook",
+    # App bots: direct messages to one person, credentials from the settings (per organisation).
+    "feishu_app": "luodi.notify.feishu_app:FeishuApp",
+    "dingtalk_app": "luodi.notify.dingtalk_app:DingTalkApp",
+    "wecom_app": "luodi.notify.wecom_app:WeComApp",
 }
 KINDS: tuple[str, ...] = tuple(_PATHS)
 
@@ -73,6 +80,24 @@ def smtp_values(settings: Settings) -> dict[str, Any]:
     }
 
 
+def app_values(kind: str, settings: Settings) -> dict[str, Any] | None:
+    """An app bot's config from the LUODI_FEISHU_* / LUODI_DINGTALK_* / LUODI_WECOM_* settings,
+    or None when the organisation has not set that app up (``Settings.direct_apps``)."""
+    if kind not in settings.direct_apps:
+        return None
+    if kind == "feishu_app":
+        return {"app_id": settings.feishu_app_id, "app_secret": settings.feishu_app_secret,
+                "base_url": settings.feishu_base_url}
+    if kind == "dingtalk_app":
+        return {"app_key": settings.dingtalk_app_key, "app_secret": settings.dingtalk_app_secret,
+                "agent_id": settings.dingtalk_agent_id, "base_url": settings.dingtalk_base_url}
+    if kind == "wecom_app":
+        return {"corp_id": settings.wecom_corp_id, "corp_secret": settings.wecom_corp_secret,
+                "agent_id": settings.wecom_agent_id, "base_url": settings.wecom_base_url,
+                "interactive": bool(settings.wecom_token and settings.wecom_encoding_aes_key)}
+    return None
+
+
 def config_model(kind: str) -> type[BaseModel]:
     """The pydantic model of a kind's settings (for forms, the API and validation).
 
@@ -88,6 +113,7 @@ def build_transport(
     http: httpx.Client,
     settings: Settings | None = None,
     clock: Clock = time.time,
+    tokens: TokenCache | None = None,
 ) -> Transport[Any]:
     """A ready transport for one channel row (or for email, from the SMTP settings).
 
@@ -101,9 +127,14 @@ def build_transport(
     values = dict(config or {})
     if kind == "email" and settings is not None:
         values = smtp_values(settings) | values
+    if kind in APP_KINDS and settings is not None:
+        values = (app_values(kind, settings) or {}) | values
     try:
         parsed = config_model(kind).model_validate(values)
     except ValidationError as exc:
         fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or kind}: {e['msg']}" for e in exc.errors())
         raise TransportError(f"invalid {kind} channel config: {fields}", permanent=True) from exc
+    if kind in APP_KINDS:
+        app: type[AppTransport[Any]] = TRANSPORTS[kind]  # type: ignore[assignment]
+        return app(parsed, http=http, clock=clock, tokens=tokens)
     return TRANSPORTS[kind](parsed, http=http, clock=clock)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from luodi.clock import Clock
 from luodi.config import Settings
 from luodi.models import WorkerHeartbeat
+from luodi.notify.apptoken import TokenCache
 from luodi.services.rules.outbox import still_relevant
 from luodi.services.rules.planning import Plan, plan
 from luodi.services.rules.rule_context import RuleContext
@@ -104,6 +105,7 @@ class Worker:
     last_beat: datetime | None = None   # the clock's time of the last heartbeat stored
     started_at: datetime = field(init=False)
     _beating: bool = field(default=False, init=False)
+    tokens: TokenCache = field(default_factory=TokenCache)  # IM app tokens, kept across rounds
 
     def __post_init__(self) -> None:
         if self.policy is None:
@@ -118,6 +120,7 @@ class Worker:
         ctx = RuleContext.from_settings(self.settings)
         assert self.policy is not None
         senders, rng, delivered = self.make_senders(self.settings, self.clock), random.Random(), 0
+        senders.tokens = self.tokens  # app tokens outlive a round
         try:
             with self._heartbeats(), self.sessions() as session:
                 now = self.clock.now()

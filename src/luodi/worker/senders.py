@@ -15,10 +15,13 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from luodi.domain.routing import APP_KINDS
 from luodi.models import Channel, DeliveryAttempt, OutboxMessage
+from luodi.notify.apptoken import TokenCache
 from luodi.notify.base import Mention, Message, Transport, TransportError
 from luodi.notify.ratelimit import next_allowed
-from luodi.notify.registry import build_transport
+from luodi.notify.registry import app_values, build_transport
+from luodi.render.cards import Button
 
 if TYPE_CHECKING:
     from luodi.clock import Clock
@@ -27,20 +30,26 @@ if TYPE_CHECKING:
 
 def message_for(row: OutboxMessage) -> Message:
     mentions = tuple(Mention(**m) for m in row.payload.get("mentions", []))
+    buttons = tuple(Button.from_dict(b) for b in row.payload.get("buttons", []))
+    direct = row.channel in APP_KINDS  # an app bot: ``address`` is the person's id in that app
     return Message(
         message_id=row.message_id, subject=row.subject, text=row.body_text, html=row.body_html,
-        markdown=row.body_markdown, to=(row.address,) if row.address else (), mentions=mentions,
-        language=row.language,
+        markdown=row.body_markdown, to=(row.address,) if row.address and row.channel == "email" else (),
+        mentions=mentions, language=row.language, recipient=row.address if direct else None, buttons=buttons,
     )
 
 
 class Senders:
     """The worker's sender: email from the settings, bots from their channel rows."""
 
-    def __init__(self, settings: Settings, *, http: httpx.Client | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, *, http: httpx.Client | None = None, clock: Clock | None = None,
+                 tokens: TokenCache | None = None) -> None:
         self.settings = settings
         self.http = http or httpx.Client(timeout=10.0)
         self._email: Transport[Any] | None = None
+        # App tokens outlive one worker round when the worker passes its own cache.
+        self.tokens = tokens if tokens is not None else TokenCache()
+        self._apps: dict[str, Transport[Any]] = {}
         # Signatures carry a timestamp: the transports read the worker's one clock.
         source = clock or settings.make_clock()
         self.timestamp: Callable[[], float] = lambda: source.now().timestamp()
@@ -51,6 +60,9 @@ class Senders:
             if not row.address:
                 raise TransportError("no email address", permanent=True)
             self._email_transport().send(message)
+            return
+        if row.channel in APP_KINDS:
+            self._app(row.channel).send(message)
             return
         channel = session.scalar(select(Channel).where(Channel.name == row.channel))
         session.commit()
@@ -69,8 +81,8 @@ class Senders:
 
     def pace(self, session: Session, row: OutboxMessage, now: datetime) -> datetime | None:
         """The earliest moment ``row``'s bot may send, from every worker's recent attempts."""
-        if row.channel == "email":
-            return None
+        if row.channel == "email" or row.channel in APP_KINDS:
+            return None  # apps' own limits are far above one worker's pace; their 429s are retried
         kind = session.scalar(select(Channel.kind).where(Channel.name == row.channel))
         if kind is None:
             return None
@@ -83,6 +95,14 @@ class Senders:
         ).all()
         allowed = next_allowed(kind, [t.timestamp() for t in recent], now.timestamp())
         return datetime.fromtimestamp(allowed, UTC) if allowed > now.timestamp() + 0.001 else None
+
+    def _app(self, kind: str) -> Transport[Any]:
+        if kind not in self._apps:
+            if app_values(kind, self.settings) is None:
+                raise TransportError(f"{kind}: not set up in the settings", permanent=True)
+            self._apps[kind] = build_transport(kind, None, http=self.http, settings=self.settings,
+                                               clock=self.timestamp, tokens=self.tokens)
+        return self._apps[kind]
 
     def _email_transport(self) -> Transport[Any]:
         if self._email is None:
