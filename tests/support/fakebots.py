@@ -259,10 +259,16 @@ class FeishuBot(FakeBot):
 
 
 class DingTalkBot(FakeBot):
-    """DingTalk custom robot (自定义机器人), 加签 verification on when ``secret`` is set."""
+    """DingTalk custom robot (自定义机器人), 加签 verification on when ``secret`` is set,
+    自定义关键词 security when ``keywords`` are set; ``state`` "disabled" (机器人已停用, 400102)
+    or "dissolved" (群已被解散, 400013) answers every send with that code."""
 
     limits = ((20, 60.0),)
     ban_seconds = 600.0
+
+    def __init__(self, *, keywords: tuple[str, ...] = (), state: str = "active", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keywords, self.state = keywords, state
 
     def webhook_path(self) -> str:
         return f"/robot/send?access_token={self.token}"
@@ -270,6 +276,10 @@ class DingTalkBot(FakeBot):
     def handle(self, request: Recorded) -> Reply:
         if request.path != "/robot/send" or request.query.get("access_token") != self.token:
             return Reply.json({"errcode": 300001, "errmsg": "token is not exist"})
+        if self.state == "disabled":
+            return Reply.json({"errcode": 400102, "errmsg": "robot is stopped"})
+        if self.state == "dissolved":
+            return Reply.json({"errcode": 400013, "errmsg": "group is dissolved"})
         if self.secret is not None:
             problem = self._signature_problem(request.query)
             if problem is not None:
@@ -282,6 +292,8 @@ class DingTalkBot(FakeBot):
             return fake_error(f"unknown msgtype {msgtype!r}")
         if msgtype == "markdown" and not {"title", "text"} <= set(body.get("markdown") or {}):
             return fake_error("markdown needs title and text")
+        if self.keywords and not any(k in request.body.decode("utf-8") for k in self.keywords):
+            return Reply.json({"errcode": 310000, "errmsg": "keywords not in content"})
         return self.accept(request, Reply.json({"errcode": 0, "errmsg": "ok"}))
 
     def _signature_problem(self, query: dict[str, str]) -> str | None:

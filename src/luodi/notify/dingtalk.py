@@ -16,22 +16,33 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr
 
 from luodi.notify.base import (
+    JSON_HEADERS,
     Message,
     Transport,
     hmac_sha256_b64,
     json_body,
+    json_bytes,
     mention_text,
     post,
     raise_for_code,
     raise_for_status,
     truncate_utf8,
+    with_keyword,
 )
 
+# The robot or its group is gone or misconfigured: retrying cannot help, the channel is flagged
+# for a person (400013/400101/400102/400106 from DingTalk's 自定义机器人 error list).
 PERMANENT_CODES = {
     300001: "invalid access_token",
     310000: "security check failed (signature, timestamp, keyword or IP whitelist)",
+    400013: "the group has been dissolved",
+    400101: "access_token does not exist (the robot was removed)",
+    400102: "the robot has been disabled",
+    400105: "unsupported message type",
+    400106: "the robot does not exist",
 }
 RATE_LIMITED = 130101  # more than 20 messages in a minute
+RATE_LIMITED_CODES = (130101, 410100)  # 410100: "发送速度太快而限流"
 RATE_LIMIT_RETRY_AFTER = 600.0  # DingTalk: over 20/min, the robot is throttled for 10 minutes
 MARKDOWN_BUDGET = 18 * 1024
 
@@ -43,6 +54,7 @@ class DingTalkConfig(BaseModel):
 
     url: HttpUrl = Field(description="https://oapi.dingtalk.com/robot/send?access_token=…")
     secret: SecretStr | None = Field(None, description="The robot's 加签 secret (SEC…); empty when off")
+    keyword: str | None = Field(None, description="The robot's 自定义关键词 (keyword security); put into every message")
 
 
 def sign(timestamp_ms: int, secret: str) -> str:
@@ -69,18 +81,21 @@ class DingTalk(Transport[DingTalkConfig]):
     config_type: ClassVar[type[BaseModel]] = DingTalkConfig
 
     def send(self, message: Message) -> None:
+        message = with_keyword(message, self.config.keyword)
         url = httpx.URL(str(self.config.url))
         if self.config.secret is not None:
             timestamp_ms, secret = int(self.clock() * 1000), self.config.secret.get_secret_value()
             # Merged into the URL: httpx's params= would replace the access_token query instead.
             url = url.copy_merge_params({"timestamp": str(timestamp_ms), "sign": sign(timestamp_ms, secret)})
-        response = post(self.http, url, kind=self.kind, json=payload(message))
+        body = json_bytes(payload(message))
+        response = post(self.http, url, kind=self.kind, content=body, headers=JSON_HEADERS)
         raise_for_status(response, kind=self.kind, now=self.clock())
         check_answer(json_body(response, kind=self.kind))
 
 
 def check_answer(answer: Mapping[str, Any]) -> None:
+    code = answer.get("errcode")
     raise_for_code(
-        "dingtalk", answer.get("errcode"), answer.get("errmsg"),
+        "dingtalk", RATE_LIMITED if code in RATE_LIMITED_CODES else code, answer.get("errmsg"),
         permanent=PERMANENT_CODES, rate_limited=RATE_LIMITED, retry_after=RATE_LIMIT_RETRY_AFTER,
     )

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from luodi.notify.base import Message, Transport, post, raise_for_status
+from luodi.notify.base import JSON_HEADERS, Message, Transport, json_bytes, post, raise_for_status
 
 SECTION_LIMIT = 3000  # characters in one section block's text
 TEXT_LIMIT = 4000  # characters in the top-level fallback text
@@ -63,5 +63,6 @@ class Slack(Transport[SlackConfig]):
     config_type: ClassVar[type[BaseModel]] = SlackConfig
 
     def send(self, message: Message) -> None:
-        response = post(self.http, str(self.config.url), kind=self.kind, json=payload(message))
+        body = json_bytes(payload(message))
+        response = post(self.http, str(self.config.url), kind=self.kind, content=body, headers=JSON_HEADERS)
         raise_for_status(response, kind=self.kind, now=self.clock())

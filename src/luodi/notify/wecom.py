@@ -15,13 +15,16 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from luodi.notify.base import (
+    JSON_HEADERS,
     Message,
     Transport,
     json_body,
+    json_bytes,
     post,
     raise_for_code,
     raise_for_status,
     truncate_utf8,
+    with_keyword,
 )
 
 PERMANENT_CODES = {
@@ -42,6 +45,7 @@ class WeComConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl = Field(description="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…")
+    keyword: str | None = Field(None, description="The robot's 自定义关键词 (keyword security); put into every message")
 
 
 def payload(message: Message) -> dict[str, Any]:
@@ -67,7 +71,9 @@ class WeCom(Transport[WeComConfig]):
     config_type: ClassVar[type[BaseModel]] = WeComConfig
 
     def send(self, message: Message) -> None:
-        response = post(self.http, str(self.config.url), kind=self.kind, json=payload(message))
+        message = with_keyword(message, self.config.keyword)
+        body = json_bytes(payload(message))
+        response = post(self.http, str(self.config.url), kind=self.kind, content=body, headers=JSON_HEADERS)
         raise_for_status(response, kind=self.kind, now=self.clock())
         check_answer(json_body(response, kind=self.kind))
 
