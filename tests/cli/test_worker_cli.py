@@ -133,9 +133,10 @@ def test_a_due_date_on_a_holiday_draws_a_lint_warning(cli, tmp_path: Path) -> No
                 if "working day" in w["message"]]
 
 
-def test_a_person_can_choose_the_group_bot_only(cli, tmp_path: Path, db_url: str) -> None:
+def test_a_person_can_choose_the_im_app_only_and_reminders_stay_out_of_the_group(cli, tmp_path: Path,
+                                                                                   db_url: str) -> None:
     people = tmp_path / "p.csv"
-    people.write_text("name,email,phone,supervisor,notify\n小林,lin@example.com,1,,\n小王,wang@example.com,2,,bot\n"
+    people.write_text("name,email,phone,supervisor,notify\n小林,lin@example.com,1,,\n小王,wang@example.com,2,,im\n"
                       "小李,li@example.com,3,,\n小陈,chen@example.com,4,,email\n", encoding="utf-8")
     assert cli("people", "import", str(people)).exit_code == 0
     cli.env["LUODI_CLOCK"] = "2026-09-26T15:40+08:00"
@@ -147,8 +148,8 @@ def test_a_person_can_choose_the_group_bot_only(cli, tmp_path: Path, db_url: str
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind != "action_list")).all()
         emails = sorted(r.address for r in rows if r.channel == "email")
         assert "wang@example.com" not in emails and "chen@example.com" in emails
-        mentioned = {m["name"] for r in rows if r.channel == "team" for m in r.payload["mentions"]}
-        assert "小王" in mentioned and "小陈" not in mentioned
+        # Reminders and notices are private by default: nothing for the group (issue 10).
+        assert [r for r in rows if r.channel == "team"] == []
     bad = tmp_path / "bad.csv"
     bad.write_text("name,email,phone,supervisor,notify\n小赵,z@example.com,1,,sms\n", encoding="utf-8")
     result = cli("people", "import", str(bad))

@@ -32,6 +32,9 @@ VALID = {
     "wecom": {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"},
     "slack": {"url": "https://hooks.slack.com/services/T1/B2/abc"},
     "webhook": {"url": "https://example.com/hooks/luodi", "secret": "whsec"},
+    "feishu_app": {"app_id": "cli_1", "app_secret": "s"},
+    "dingtalk_app": {"app_key": "k", "app_secret": "s", "agent_id": 1},
+    "wecom_app": {"corp_id": "ww1", "corp_secret": "s", "agent_id": 1000002},
 }
 
 
@@ -42,8 +45,9 @@ def http() -> Iterator[httpx.Client]:
 
 
 def test_every_kind_is_registered_once_in_the_documented_order() -> None:
-    assert KINDS == ("email", "feishu", "dingtalk", "wecom", "slack", "webhook")
-    assert list(TRANSPORTS) == list(KINDS) and len(TRANSPORTS) == 6
+    assert KINDS == ("email", "feishu", "dingtalk", "wecom", "slack", "webhook",
+                     "feishu_app", "dingtalk_app", "wecom_app")
+    assert list(TRANSPORTS) == list(KINDS) and len(TRANSPORTS) == 9
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -12,7 +12,7 @@ from luodi.clock import FrozenClock
 from luodi.config import Settings
 from luodi.domain.enums import OutboxStatus
 from luodi.domain.workdays import Calendar
-from luodi.models import Channel, OutboxMessage, Person
+from luodi.models import Channel, OutboxMessage, Person, Project
 from luodi.services.rules.outbox import still_relevant
 from luodi.services.rules.planning import plan
 from luodi.services.rules.rule_context import RuleContext
@@ -36,6 +36,8 @@ def _drain(session, senders: Senders, clock: FrozenClock) -> dict[int, OutboxSta
 
 
 def test_rule_messages_reach_email_and_the_group_bots_with_mentions(db_url: str) -> None:
+    """A project that chose to route reminders and coordinator notices to its group too
+    (by default they are private: tests/worker/test_direct_messages.py)."""
     load_q4(db_url)
     clock = FrozenClock(MORNING)
     with SMTPSink() as sink, DingTalkBot(secret="SEC-ding", clock=lambda: clock.now().timestamp()) as ding, \
@@ -45,6 +47,9 @@ def test_rule_messages_reach_email_and_the_group_bots_with_mentions(db_url: str)
                      now=MORNING)
         channels.add(session, name="q4-feishu", kind="feishu", url=feishu.url, secret="feishu-secret",
                      project=None, now=MORNING)
+        project = session.scalars(select(Project).where(Project.name == "Q4")).one()
+        project.settings = {**(project.settings or {}),
+                            "routes": {"reminder": "direct,group", "coordinator": "direct,group"}}
         session.commit()
         result = plan(session, now=MORNING, ctx=RuleContext(tz=SHANGHAI, calendar=Calendar("china")))
         session.commit()

@@ -165,8 +165,7 @@ def send(
     from luodi.worker.runner import deliver_now
 
     cfg = settings()
-    options = lists.SendOptions(tz=cfg.tz, secret=cfg.secret_key.get_secret_value(), base_url=cfg.base_url,
-                                deadline_at=cfg.confirm_deadline, template_dir=cfg.template_dir)
+    options = lists.SendOptions.from_settings(cfg)
     with session_scope() as session, service_errors():
         report = lists.send(session, meeting_id, resend=resend, now=now(), options=options)
         session.commit()

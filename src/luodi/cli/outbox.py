@@ -1,4 +1,4 @@
-"""``luodi outbox list|retry|cancel`` and ``luodi channel add|list|test``."""
+"""``luodi outbox list|retry|cancel`` and ``luodi channel add|list|test|routes``."""
 
 from __future__ import annotations
 
@@ -71,12 +71,14 @@ def channel_add(
     url: Annotated[str, typer.Option("--url", help="The bot's webhook URL")],
     secret: Annotated[str | None, typer.Option("--secret", help="Signing secret")] = None,
     project: Annotated[str | None, typer.Option(help="Only for this project (default: every project)")] = None,
+    keyword: Annotated[str | None, typer.Option(help="The robot's 自定义关键词, put into every message")] = None,
 ) -> None:
     """Add a group bot or webhook channel."""
     from luodi.services.send import channels
 
     with session_scope() as session, service_errors():
-        channels.add(session, name=name, kind=kind, url=url, secret=secret, project=project, now=now())
+        channels.add(session, name=name, kind=kind, url=url, secret=secret, project=project, now=now(),
+                     keyword=keyword)
         session.commit()
     typer.echo(_("channel {name} ({kind}) added").format(name=name, kind=kind))
 
@@ -113,3 +115,35 @@ def channel_test(name: str) -> None:
     if error:
         fail(_("channel {name}: {error}").format(name=name, error=error), code=1)
     typer.echo(_("channel {name}: test message delivered").format(name=name))
+
+
+@channel_app.command("routes")
+def channel_routes(
+    project: str,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="TOPIC=TARGETS, e.g. reminder=direct or list=direct,group (repeatable)")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show (or change) who hears what: each message topic goes to people's direct channels
+    (email, the IM app) and/or the project's group robots. Escalations are never sent to a group."""
+    from luodi.services.audit import Actor
+    from luodi.services.errors import InvalidInput
+    from luodi.services.send import routes
+
+    with session_scope() as session, service_errors():
+        if set_:
+            changes = {}
+            for pair in set_:
+                topic, sep, value = pair.partition("=")
+                if not sep:
+                    raise InvalidInput(_("expected TOPIC=TARGETS, got {value!r}").format(value=pair), field="set")
+                changes[topic.strip()] = value
+            shown = routes.set_routes(session, project, changes, actor=Actor.system("cli"), now=now())
+            session.commit()
+        else:
+            shown = routes.show(session, project)
+    if json:
+        print_json(shown)
+        return
+    for topic, targets in shown.items():
+        typer.echo(f"{topic:14} {', '.join(targets)}")

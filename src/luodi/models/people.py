@@ -26,7 +26,8 @@ class Person(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     # Set by hand (靠谱的老搭档 / 有延期历史 / 首次合作); None means "computed from history".
     profile: Mapped[str | None] = mapped_column(String(20))
-    # Where this person's messages go: "email", "bot", "email,bot" or "none"; None = the project's choice.
+    # This person's direct channels: "email", "im" (the IM app bots), "email,im" or "none" ("bot" is the
+    # older name of "im"); None = both (services.send.directs).
     notify: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -22,7 +22,7 @@ REQUIRED_COLUMNS = ("name", "email", "phone", "supervisor")
 OPTIONAL_COLUMNS = (
     "language", "feishu_open_id", "dingtalk_user_id", "wecom_user_id", "slack_user_id", "profile", "notify",
 )
-NOTIFY_CHOICES = ("email", "bot", "none")
+NOTIFY_CHOICES = ("email", "im", "bot", "none")  # "bot": the older name of "im" (the IM app)
 PROFILES = ("reliable", "delay_history", "first_time")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -57,7 +57,7 @@ def _row_fields(row: dict[str, str], line: int) -> dict[str, str | None]:
     if notify:
         parts = [part.strip() for part in notify.replace(";", ",").split(",") if part.strip()]
         if not parts or any(part not in NOTIFY_CHOICES for part in parts):
-            raise InvalidInput(_("line {line}: notify must be email, bot, email,bot or none").format(line=line),
+            raise InvalidInput(_("line {line}: notify must be email, im, email,im or none").format(line=line),
                                field="notify")
         fields["notify"] = ",".join(parts)
     return fields

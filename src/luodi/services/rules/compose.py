@@ -15,16 +15,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from luodi.domain.enums import ItemStatus
+from luodi.domain.routing import APP_ID_FIELDS, DEFAULT_ROUTES, NEVER_IN_GROUP, Target, Topic, effective_routes
 from luodi.domain.workdays import to_local
+from luodi.i18n import use_language
 from luodi.models import Channel, Item, Meeting, OutboxMessage, Person, Project, RuleFiring
+from luodi.render.cards import Button, labels
 from luodi.render.messages import render_message
 from luodi.render.views import MeetingRefView, MessageKind, MessageView, ThreatView
 from luodi.services.rules.rule_context import RuleContext
+from luodi.services.send.directs import direct_address, direct_channels
 from luodi.services.send.lists import item_view, person_view
 
 if TYPE_CHECKING:
@@ -36,45 +40,34 @@ SEVERITY = [MessageKind.ESCALATE_DUE_END, MessageKind.CONFIRM_DEADLINE, MessageK
 
 
 class ChannelDirectory:
-    """Every enabled group bot and every project's ``notify`` settings, read once per plan pass."""
+    """Every enabled group bot and every project's ``notify`` and ``routes`` settings, read once
+    per plan pass, and the IM apps the organisation has set up."""
 
-    def __init__(self, session: Session, projects: dict[int, Project]) -> None:
+    def __init__(self, session: Session, projects: dict[int, Project], *, apps: Sequence[str] = ()) -> None:
         self.notify = {pid: (p.settings or {}).get("notify", {}) for pid, p in projects.items()}
+        self.routes = {pid: effective_routes((p.settings or {}).get("routes")) for pid, p in projects.items()}
+        self.apps = tuple(apps)
         self.bots = session.execute(
             select(Channel.name, Channel.project_id).where(Channel.enabled.is_(True), Channel.kind != "email")
             .order_by(Channel.name)
         ).all()
 
-    def channels_for(self, person: Person, project_id: int | None) -> list[str]:
-        """As :func:`channels_for`, from memory."""
+    def channels_for(self, person: Person, project_id: int | None, topic: Topic = Topic.REMINDER) -> list[str]:
+        """Where ``topic`` for ``person`` goes: their direct channels when the topic's route says
+        ``direct``, and the project's group bots when it says ``group`` (never for escalations).
+
+        A project chooses with ``settings.routes`` (docs/channels.md), and with
+        ``settings.notify.email`` / ``settings.notify.bots`` (both on by default); a person
+        narrows their direct channels with their ``notify`` (``email``, ``im``, ``none``).
+        """
         notify = self.notify.get(project_id, {}) if project_id is not None else {}
-        wants = set((person.notify or "").split(",")) if person.notify else {"email", "bot"}
-        result = ["email"] if person.email and notify.get("email", True) and "email" in wants else []
-        if notify.get("bots", True) and "bot" in wants:
+        targets = (self.routes.get(project_id) if project_id is not None else None) or DEFAULT_ROUTES
+        result: list[str] = []
+        if Target.DIRECT in targets[topic]:
+            result += direct_channels(person, apps=self.apps, email_on=notify.get("email", True))
+        if Target.GROUP in targets[topic] and topic not in NEVER_IN_GROUP and notify.get("bots", True):
             result += [name for name, bot_project in self.bots if bot_project in (None, project_id)]
         return result
-
-
-def channels_for(session: Session, person: Person, project_id: int | None) -> list[str]:
-    """Where a person's messages go: email (when they have an address) and the project's bots.
-
-    A project chooses with ``settings.notify.email`` / ``settings.notify.bots`` (both on by
-    default); a person narrows it with their ``notify`` (``email``, ``bot``, ``none``); a person
-    without an address is reached only through the group bot's @-mention.
-    """
-    notify: dict[str, Any] = {}
-    if project_id is not None:
-        project = session.get(Project, project_id)
-        notify = (project.settings or {}).get("notify", {}) if project else {}
-    wants = set((person.notify or "").split(",")) if person.notify else {"email", "bot"}
-    result = ["email"] if person.email and notify.get("email", True) and "email" in wants else []
-    if notify.get("bots", True) and "bot" in wants:
-        result += list(session.scalars(
-            select(Channel.name).where(Channel.enabled.is_(True), Channel.kind != "email",
-                                       or_(Channel.project_id.is_(None), Channel.project_id == project_id))
-            .order_by(Channel.name)
-        ))
-    return result
 
 
 def _kind(rule_id: str, template: str | None = None) -> MessageKind:
@@ -99,7 +92,7 @@ def queue_messages(session: Session, firings: Sequence[PlannedFiring], *, now: d
     groups: dict[tuple[str, int | None, datetime], _Group] = {}
     for planned in firings:
         for person, channel, firing_id in planned.deliveries:
-            key = (channel, person.id if channel == "email" else None, planned.send_at)
+            key = (channel, person.id if _personal(channel) else None, planned.send_at)
             group = groups.setdefault(key, _Group(channel, planned.send_at))
             group.recipients[person.id] = person
             group.firings.append((person, planned))
@@ -160,21 +153,33 @@ def _outbox_row(session: Session, group: _Group, *, now: datetime, ctx: RuleCont
     subject = parts[0][0] if len(parts) == 1 else " / ".join(dict.fromkeys(p[0] for p in parts))
     digest = hashlib.sha1(",".join(map(str, sorted(group.firing_ids))).encode()).hexdigest()[:16]
     person = next(iter(group.recipients.values()))
-    email = group.channel == "email"
+    personal = _personal(group.channel)
     items = sorted({f.item.id for _, f in group.firings if f.item})
+    meeting = next((f.meeting for _, f in group.firings if f.meeting), None)
+    buttons = []
+    if group.channel in APP_ID_FIELDS and meeting is not None:  # an app card opens the meeting's page
+        with use_language(person.language):
+            buttons.append(Button("view", labels()["view"], url=f"{ctx.base_url.rstrip('/')}/meetings/{meeting.id}"))
     return OutboxMessage(
-        key=f"rules|{group.channel}|{person.id if email else 'group'}|{group.send_at.isoformat()}|{digest}",
+        key=f"rules|{group.channel}|{person.id if personal else 'group'}|{group.send_at.isoformat()}|{digest}",
         kind=_short_kind(group),
-        meeting_id=next((f.meeting.id for _, f in group.firings if f.meeting), None),
-        recipient_id=person.id if email else None, channel=group.channel,
-        address=person.email if email else None, language=person.language if email else "zh",
+        meeting_id=meeting.id if meeting else None,
+        recipient_id=person.id if personal else None, channel=group.channel,
+        address=direct_address(person, group.channel) if personal else None,
+        language=person.language if personal else "zh",
         subject=subject[:500], body_text="\n\n".join(p[1] for p in parts),
         body_html="".join(p[2] for p in parts), body_markdown="\n\n---\n\n".join(p[3] for p in parts),
         payload={"items": items, "cancel_when": [ItemStatus.DONE.value] if items else [],
                  "mentions": [_mention(p) for p in group.recipients.values()], "firings": group.firing_ids,
-                 "rules": sorted({f.rule_id for _, f in group.firings})},
+                 "rules": sorted({f.rule_id for _, f in group.firings}),
+                 "buttons": [b.as_dict() for b in buttons]},
         next_attempt_at=max(group.send_at, now), created_at=now,
     )
+
+
+def _personal(channel: str) -> bool:
+    """Email and the IM app bots reach one person; every other channel is a group robot."""
+    return channel == "email" or channel in APP_ID_FIELDS
 
 
 def _short_kind(group: _Group) -> str:

@@ -46,6 +46,7 @@ from luodi.domain.occasions import (
     slip_estimate,
     status_firings,
 )
+from luodi.domain.routing import topic_of
 from luodi.domain.rules import Action, Anchor, Rule
 from luodi.domain.workdays import to_local, to_utc
 from luodi.models import Dependency, Item, Meeting, OutboxMessage, Person, Project, RuleFiring
@@ -348,9 +349,10 @@ class _Planner:
                                 item, meeting, [], dict(threats or {}))
         project_id = item.project_id if item else (meeting.project_id if meeting else None)
         if self._directory is None:
-            self._directory = compose.ChannelDirectory(self.session, self.projects)
+            self._directory = compose.ChannelDirectory(self.session, self.projects, apps=self.ctx.apps)
+        topic = topic_of(firing.rule)
         for person in people:
-            channels = self._directory.channels_for(person, project_id)
+            channels = self._directory.channels_for(person, project_id, topic)
             for channel in channels:
                 firing_id = self._record(firing, item=item, meeting=meeting, recipient=person, channel=channel)
                 if firing_id is not None:

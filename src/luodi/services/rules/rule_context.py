@@ -26,6 +26,7 @@ class RuleContext:
     quiet: QuietHours | None = None
     base_url: str = "http://127.0.0.1:8000"
     template_dir: Path | None = None
+    apps: tuple[str, ...] = ()  # the IM app bots set up for direct messages (Settings.direct_apps)
     # How far back a plan step looks for occasions it has not fired yet (a worker that was down).
     catch_up: timedelta = timedelta(days=7)
     # Projects' rules from luodi.toml, by project name (the database's project settings win).
@@ -70,6 +71,7 @@ class RuleContext:
             quiet=QuietHours.parse(settings.quiet_hours) if settings.quiet_hours else None,
             base_url=settings.base_url,
             template_dir=settings.template_dir,
+            apps=settings.direct_apps,
         )
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from luodi.domain.routing import APP_KINDS
 from luodi.i18n import gettext as _
 from luodi.models import Channel, Project
 from luodi.services.audit import Actor, record
@@ -18,10 +19,11 @@ KINDS = ("feishu", "dingtalk", "wecom", "slack", "webhook")
 
 
 def add(session: Session, *, name: str, kind: str, url: str, secret: str | None, project: str | None,
-        now: datetime) -> Channel:
+        now: datetime, keyword: str | None = None) -> Channel:
     name = name.strip()
-    if not name or name == "email":
-        raise InvalidInput(_("channel name must be non-empty and not 'email'"), field="name")
+    if not name or name == "email" or name in APP_KINDS:
+        raise InvalidInput(_("channel name must be non-empty and not 'email' or an app bot's name"),
+                           field="name")
     if kind not in KINDS:
         raise InvalidInput(_("kind must be one of {kinds}").format(kinds=", ".join(KINDS)), field="kind")
     parsed = urlparse(url)
@@ -37,6 +39,10 @@ def add(session: Session, *, name: str, kind: str, url: str, secret: str | None,
     config: dict[str, Any] = {"url": url}
     if secret:
         config["secret"] = secret
+    if keyword and keyword.strip():
+        if kind not in ("feishu", "dingtalk", "wecom"):
+            raise InvalidInput(_("a keyword is for Feishu, DingTalk and WeCom group robots"), field="keyword")
+        config["keyword"] = keyword.strip()
     channel = Channel(name=name, kind=kind, project_id=project_id, config=config, created_at=now)
     session.add(channel)
     session.flush()
@@ -58,7 +64,8 @@ def list_public(session: Session) -> list[dict[str, Any]]:
     return [
         {"name": c.name, "kind": c.kind, "project": project, "enabled": c.enabled,
          "needs_attention": c.needs_attention, "last_error": c.last_error,
-         "url": _mask(str(c.config.get("url", ""))), "signed": bool(c.config.get("secret"))}
+         "url": _mask(str(c.config.get("url", ""))), "signed": bool(c.config.get("secret")),
+         "keyword": c.config.get("keyword")}
         for c, project in rows
     ]
 

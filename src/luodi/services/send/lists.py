@@ -9,18 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from luodi.models import AuditEntry, Decision, Dependency, Item, Meeting, OutboxMessage, Person
+from luodi.domain.routing import Target, Topic, effective_routes
+from luodi.i18n import use_language
+from luodi.models import AuditEntry, Channel, Decision, Dependency, Item, Meeting, OutboxMessage, Person, Project
 from luodi.render.action_list import render_action_list_message
-from luodi.render.views import ActionListView, DependencyView, ItemView, NextMeetingView, PersonView
+from luodi.render.cards import Button, confirmation_buttons
+from luodi.render.views import (
+    ActionListView,
+    DependencyView,
+    ItemView,
+    NextMeetingView,
+    PersonView,
+    RenderedMessage,
+)
 from luodi.services.accept import checklists
 from luodi.services.audit import Actor, record
 from luodi.services.capture import meetings
 from luodi.services.send import tokens
+from luodi.services.send.directs import direct_address, direct_channels
+
+if TYPE_CHECKING:
+    from luodi.config import Settings
 
 
 def person_view(person: Person) -> PersonView:
@@ -113,13 +128,25 @@ class SendOptions:
     base_url: str
     deadline_at: str = "18:00"
     template_dir: Path | None = None
+    apps: tuple[str, ...] = ()  # IM app bots set up for direct messages (Settings.direct_apps)
+    callback_apps: tuple[str, ...] = ()  # ... whose card callbacks are set up: 确认收到 acts in place
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SendOptions:
+        return cls(tz=settings.tz, secret=settings.secret_key.get_secret_value(), base_url=settings.base_url,
+                   deadline_at=settings.confirm_deadline, template_dir=settings.template_dir,
+                   apps=settings.direct_apps)
 
 
 def send(session: Session, meeting_id: int, *, resend: bool, now: datetime, options: SendOptions) -> SendReport:
-    """Queue the list for every attendee with an email address; mark the meeting as sent.
+    """Queue the list for every attendee on their direct channels; mark the meeting as sent.
 
-    Without ``resend`` a list already sent queues nothing. Each owner's copy carries their own
-    signed confirmation link. The caller commits, then delivers (or leaves it to the worker).
+    Each attendee gets it by email and/or the IM app bots that know them (their choice,
+    ``person.notify``); each owner's copy carries their own signed confirmation link, and in an
+    app bot the buttons 确认收到 / 有问题 / 申请改期 / 查看. When the project's route for the list
+    includes ``group`` (the default), its group robots get the list as sent too, without
+    anyone's personal link. Without ``resend`` a list already sent queues nothing. The caller
+    commits, then delivers (or leaves it to the worker).
     """
     meeting = session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting))
     if meeting is None:
@@ -139,32 +166,74 @@ def send(session: Session, meeting_id: int, *, resend: bool, now: datetime, opti
         .where(AuditEntry.entity == "meeting", AuditEntry.entity_id == meeting.id,
                AuditEntry.action.in_(("list_sent", "list_resent")))
     ) or 0)
+    project = session.get(Project, meeting.project_id)
+    project_settings = (project.settings if project else None) or {}
+    email_on = project_settings.get("notify", {}).get("email", True)
     for attendee in sorted(meeting.attendees, key=lambda a: a.position):
         person = attendee.person
-        if not person.email:
+        channels = direct_channels(person, apps=options.apps, email_on=email_on)
+        if not channels:
             report.unreachable.append(person.name)
             continue
-        url = _confirm_url(meeting, person, owned.get(person.id, []), now=now, options=options)
-        rendered = render_action_list_message(
-            view, lang=person.language or meeting.language, recipient=person_view(person), confirm_url=url,
-            template_dir=options.template_dir,
-        )
-        row = OutboxMessage(
-            key=f"action_list|m{meeting.id}|r{send_round}|p{person.id}|email",
-            kind="action_list", meeting_id=meeting.id, recipient_id=person.id, channel="email",
-            address=person.email, language=person.language, subject=rendered.subject, body_text=rendered.text,
-            body_html=rendered.html, body_markdown=rendered.markdown, payload={"items": owned.get(person.id, [])},
-            next_attempt_at=now, created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        report.outbox_ids.append(row.id)
+        token = _confirm_token(meeting, person, owned.get(person.id, []), now=now, options=options)
+        url = f"{options.base_url.rstrip('/')}/c/{token}" if token else None
+        lang = person.language or meeting.language
+        rendered = render_action_list_message(view, lang=lang, recipient=person_view(person), confirm_url=url,
+                                              template_dir=options.template_dir)
+        for channel in channels:
+            buttons: list[Button] = []
+            if channel != "email" and url:
+                with use_language(lang):
+                    buttons = confirmation_buttons(url, token if channel in options.callback_apps else None)
+            row = _row(meeting, rendered, key=f"action_list|m{meeting.id}|r{send_round}|p{person.id}|{channel}",
+                       channel=channel, person=person, now=now,
+                       payload={"items": owned.get(person.id, []), "buttons": [b.as_dict() for b in buttons]})
+            session.add(row)
+            session.flush()
+            report.outbox_ids.append(row.id)
         report.recipients.append(person.name)
+    report.outbox_ids += _queue_group_copies(session, meeting, view, project_settings, send_round=send_round,
+                                             now=now, options=options)
     report.sent_at = meeting.list_sent_at
     record(session, actor=Actor.system("send"), at=now, entity="meeting", entity_id=meeting.id,
            action="list_sent" if send_round == 1 else "list_resent",
            after=", ".join(report.recipients))
     return report
+
+
+def _row(meeting: Meeting, rendered: RenderedMessage, *, key: str, channel: str, person: Person | None,
+         now: datetime, payload: dict[str, Any]) -> OutboxMessage:
+    return OutboxMessage(
+        key=key, kind="action_list", meeting_id=meeting.id, recipient_id=person.id if person else None,
+        channel=channel, address=direct_address(person, channel) if person else None,
+        language=person.language if person else meeting.language, subject=rendered.subject[:500],
+        body_text=rendered.text, body_html=rendered.html, body_markdown=rendered.markdown, payload=payload,
+        next_attempt_at=now, created_at=now,
+    )
+
+
+def _queue_group_copies(session: Session, meeting: Meeting, view: ActionListView, project_settings: dict[str, Any],
+                        *, send_round: int, now: datetime, options: SendOptions) -> list[int]:
+    """The list as sent, to the project's group robots when its route says ``group``."""
+    routes = effective_routes(project_settings.get("routes"))
+    if Target.GROUP not in routes[Topic.LIST] or not project_settings.get("notify", {}).get("bots", True):
+        return []
+    bots = session.scalars(
+        select(Channel.name).where(Channel.enabled.is_(True), Channel.kind != "email",
+                                   or_(Channel.project_id.is_(None), Channel.project_id == meeting.project_id))
+        .order_by(Channel.name)
+    ).all()
+    if not bots:
+        return []
+    rendered = render_action_list_message(view, lang=meeting.language, template_dir=options.template_dir)
+    ids = []
+    for bot in bots:
+        row = _row(meeting, rendered, key=f"action_list|m{meeting.id}|r{send_round}|group|{bot}", channel=bot,
+                   person=None, now=now, payload={})
+        session.add(row)
+        session.flush()
+        ids.append(row.id)
+    return ids
 
 
 def _items_by_owner(session: Session, meeting: Meeting) -> dict[int, list[int]]:
@@ -177,9 +246,9 @@ def _items_by_owner(session: Session, meeting: Meeting) -> dict[int, list[int]]:
     return result
 
 
-def _confirm_url(meeting: Meeting, person: Person, item_ids: list[int], *, now: datetime,
-                 options: SendOptions) -> str | None:
+def _confirm_token(meeting: Meeting, person: Person, item_ids: list[int], *, now: datetime,
+                   options: SendOptions) -> str | None:
+    """The owner's signed confirmation token (the link is ``/c/<token>``); None for non-owners."""
     if not item_ids:
         return None
-    token = tokens.make(options.secret, tokens.ConfirmationToken(meeting.id, person.id, tuple(item_ids)), now=now)
-    return f"{options.base_url.rstrip('/')}/c/{token}"
+    return tokens.make(options.secret, tokens.ConfirmationToken(meeting.id, person.id, tuple(item_ids)), now=now)

@@ -125,9 +125,7 @@ def send(meeting_id: MeetingId, session: SessionDep, settings: SettingsDep, cloc
     """Queue the list for every attendee (the worker delivers it); owners get their confirmation links."""
     found = meetings.get(session, meeting_id)
     viewer.require(Permission.EDIT, found.project_id, what="meeting", key=meeting_id)
-    options = lists.SendOptions(tz=settings.tz, secret=settings.secret_key.get_secret_value(),
-                                base_url=settings.base_url, deadline_at=settings.confirm_deadline,
-                                template_dir=settings.template_dir)
+    options = lists.SendOptions.from_settings(settings)
     lists.send(session, meeting_id, resend=resend == "1", now=clock.now(), options=options)
     session.commit()
     return see_other(f"/meetings/{meeting_id}?sent=1")
