@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import ApiToken, Person, User, UserRole, WebSession
-from luodi.services.accounts import logins
+from luodi.services.accounts import logins, passwords
 from luodi.services.accounts import users as accounts
 
 
@@ -28,7 +28,7 @@ def test_user_add_prints_a_generated_password_and_stores_its_hash(cli: Any) -> N
     with _session(cli) as session:
         user = accounts.get_by_name(session, "小林")
         assert user.password_hash.startswith("$argon2id$") and password not in user.password_hash
-        assert accounts.verify_password(user.password_hash, password)
+        assert passwords.verify_password(user.password_hash, password)
         assert user.person.name == "小林"   # created in the directory when unknown
         roles = session.scalars(select(UserRole).where(UserRole.user_id == user.id)).all()
         assert [(r.role.value, r.project_id) for r in roles] == [("coordinator", None)]
@@ -44,7 +44,7 @@ def test_user_add_reads_the_password_from_stdin_and_links_a_project(cli: Any, pe
     assert "a long secret 123" not in done.stdout
     with _session(cli) as session:
         user = accounts.get_by_name(session, "wang")
-        assert user.person.name == "小王" and accounts.verify_password(user.password_hash, "a long secret 123")
+        assert user.person.name == "小王" and passwords.verify_password(user.password_hash, "a long secret 123")
     short = cli("user", "add", "x", "--role", "nobody")
     assert short.exit_code == 2 and "role" in short.stderr
     unknown = cli("user", "add", "y", "--role", "owner", "--project", "Nope")

@@ -176,17 +176,3 @@ class LuodiGroup(TyperGroup):
         localize(self)
         return super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                             standalone_mode=standalone_mode, windows_expand_args=windows_expand_args, **extra)
-
-
-def babel_extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
-    """Babel extraction method for ``cli/main.py`` (babel.cfg): its ``_()`` calls as usual, plus every
-    help text of the command tree Typer builds from it — docstrings and ``help=`` arguments of all
-    commands, wherever they are defined. Exactly what ``localize`` looks up."""
-    import typer.main
-    from babel.messages.extract import extract_python
-
-    from luodi.cli.main import app
-
-    yield from extract_python(fileobj, keywords, comment_tags, options)
-    for text in help_texts(typer.main.get_command(app)):
-        yield 0, None, text, []

@@ -10,6 +10,9 @@ renderer, any ``BaseException`` but ``KeyboardInterrupt``/``SystemExit`` — is 
 attempt: recorded with its error text, retried with backoff, ``dead`` at the attempt limit and
 never above it. Every other row goes on. An interrupt puts the row back (and the caller puts
 the rest of its batch back, see :func:`release`) so nothing waits out a lease.
+
+Over 300 lines: claim, attempt, lease and outcome are one consistency argument, kept together
+so the isolation guarantees (docs/worker.md) can be read in one place.
 """
 
 from __future__ import annotations

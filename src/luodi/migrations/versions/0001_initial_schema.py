@@ -3,6 +3,8 @@
 Revision ID: 0001
 Revises: 
 Create Date: 2026-11-24 13:18:21.022587
+
+Over 300 lines: the whole first schema, generated once; migrations are never edited.
 """
 
 from __future__ import annotations

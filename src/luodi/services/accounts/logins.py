@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from luodi.db import rowcount
 from luodi.i18n import gettext as _
 from luodi.models import User, WebSession
+from luodi.services.accounts.passwords import hash_password, needs_rehash, verify_password
 from luodi.services.audit import Actor, record
 from luodi.services.errors import TooManyAttempts
 
@@ -33,8 +34,6 @@ TOUCH_EVERY = timedelta(minutes=5)      # how often a busy session's expiry is p
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A hash to verify against when the name is unknown, so both answers take the same time."""
-    from luodi.services.accounts.users import hash_password
-
     return hash_password(secrets.token_urlsafe(16))
 
 
@@ -47,8 +46,6 @@ def authenticate(session: Session, name: str, password: str, *, now: datetime) -
 
     Raises TooManyAttempts while the account is locked, without looking at the password.
     """
-    from luodi.services.accounts.users import needs_rehash, verify_password
-
     user = session.scalar(select(User).where(User.name == name.strip()).with_for_update(of=User))
     if user is None:
         verify_password(_dummy_hash(), password)
@@ -63,8 +60,6 @@ def authenticate(session: Session, name: str, password: str, *, now: datetime) -
     if user.failed_logins:
         user.failed_logins, user.failed_since, user.locked_until = 0, None, None
     if needs_rehash(user.password_hash):
-        from luodi.services.accounts.users import hash_password
-
         user.password_hash = hash_password(password)
     return user
 

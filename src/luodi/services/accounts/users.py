@@ -1,7 +1,7 @@
 """Users: create, grant roles per project, change passwords, deactivate (NF-4).
 
 Passwords are hashed with argon2 (argon2-cffi's defaults). Deactivating a user or changing a
-password ends every session of that user at once (services.logins.end_all).
+password ends every session of that user at once (services.accounts.logins.end_all); hashing is in passwords.py.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +18,7 @@ from luodi.domain.roles import Role
 from luodi.i18n import gettext as _
 from luodi.models import Project, User, UserRole
 from luodi.services.accounts import logins, people
+from luodi.services.accounts.passwords import hash_password
 from luodi.services.audit import Actor, record
 from luodi.services.errors import InvalidInput, NotFound
 from luodi.services.text import clean_text
@@ -27,25 +26,6 @@ from luodi.services.text import clean_text
 ADMIN = "admin"
 ROLE_CHOICES = (*(role.value for role in Role), ADMIN)
 MIN_PASSWORD = 10
-_HASHER = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches; never raises for a wrong or malformed hash."""
-    try:
-        return _HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    return _HASHER.check_needs_rehash(password_hash)
-
-
 def generate_password() -> str:
     """16 URL-safe characters (96 bits): printed once by ``luodi user add``."""
     return secrets.token_urlsafe(12)

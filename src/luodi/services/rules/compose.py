@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -27,12 +27,10 @@ from luodi.models import Channel, Item, Meeting, OutboxMessage, Person, Project,
 from luodi.render.cards import Button, labels
 from luodi.render.messages import render_message
 from luodi.render.views import MeetingRefView, MessageKind, MessageView, ThreatView
+from luodi.services.rules.firings import PlannedFiring
 from luodi.services.rules.rule_context import RuleContext
 from luodi.services.send.directs import direct_address, direct_channels
 from luodi.services.send.lists import item_view, person_view
-
-if TYPE_CHECKING:
-    from luodi.services.rules.planning import PlannedFiring
 
 log = logging.getLogger(__name__)
 SEVERITY = [MessageKind.ESCALATE_DUE_END, MessageKind.CONFIRM_DEADLINE, MessageKind.MARK_DELAYED,

@@ -15,6 +15,9 @@ evaluated (a bug, a broken rule) is rolled back alone and skipped; the error is 
 coordinator — once per subject and error, however often the check runs. A scheduled item that
 failed is looked at again an hour later, not every round. A lost database connection still
 aborts the pass.
+
+Over 300 lines: one pass over items and meetings with its recording, isolation and effects;
+split it when the set-based plan (issue 13) lands.
 """
 
 from __future__ import annotations
@@ -52,28 +55,9 @@ from luodi.domain.workdays import to_local, to_utc
 from luodi.models import Dependency, Item, Meeting, OutboxMessage, Person, Project, RuleFiring
 from luodi.services.audit import Actor, record
 from luodi.services.rules import compose, schedule
+from luodi.services.rules.firings import PlannedFiring
 from luodi.services.rules.rule_context import RuleContext
 from luodi.services.track.items import set_status
-
-
-@dataclass
-class PlannedFiring:
-    """One newly recorded firing: for an item or a meeting, to these people."""
-
-    rule_id: str
-    occasion: date
-    at: datetime                      # UTC: when it fired (status changes happen then)
-    send_at: datetime                 # UTC: when its message goes out (after quiet hours)
-    item: Item | None
-    meeting: Meeting | None
-    recipients: list[Person]
-    threats: dict[int, Slip[int]] = field(default_factory=dict)
-    # (person, channel, rule_firing id) for each newly recorded delivery of this firing
-    deliveries: list[tuple[Person, str, int]] = field(default_factory=list)
-
-    @property
-    def subject(self) -> str:
-        return f"item:{self.item.id}" if self.item else f"meeting:{self.meeting.id if self.meeting else 0}"
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""SVG geometry for the pictures: the dependency graph and the milestone timeline."""
