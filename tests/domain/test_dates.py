@@ -137,11 +137,177 @@ EXPRESSIONS: list[tuple[str, date, date, time | None]] = [
 
 @pytest.mark.parametrize(("text", "base", "expected", "at"), EXPRESSIONS, ids=[e[0] for e in EXPRESSIONS])
 def test_reads_the_expression(text: str, base: date, expected: date, at: time | None) -> None:
-    assert parse_date(text, base=base) == DateExpr(expected, at)
+    found = parse_date(text, base=base)
+    assert (found.date, found.time) == (expected, at)
+
+
+MON_1130 = date(2026, 11, 30)
+WIDER: list[tuple[str, date, date, time | None]] = [
+    # parts of a month, of a year
+    ("月中", SAT_0926, date(2026, 9, 15), None),
+    ("本月中", SAT_0926, date(2026, 9, 15), None),
+    ("下月中", SAT_0926, date(2026, 10, 15), None),
+    ("下个月中", SAT_0926, date(2026, 10, 15), None),
+    ("10月底", SAT_0926, date(2026, 10, 31), None),
+    ("10月底前", SAT_0926, date(2026, 10, 31), None),
+    ("十月底", SAT_0926, date(2026, 10, 31), None),
+    ("2月底", SAT_0926, date(2027, 2, 28), None),
+    ("10月中", SAT_0926, date(2026, 10, 15), None),
+    ("10月上旬", SAT_0926, date(2026, 10, 10), None),
+    ("10月中旬", SAT_0926, date(2026, 10, 20), None),
+    ("10月下旬", SAT_0926, date(2026, 10, 31), None),
+    ("本月下旬", SAT_0926, date(2026, 9, 30), None),
+    ("下月上旬", SAT_0926, date(2026, 10, 10), None),
+    ("月末", SAT_0926, date(2026, 9, 30), None),
+    ("下个月底", SAT_0926, date(2026, 10, 31), None),
+    ("下下个月底", SAT_0926, date(2026, 11, 30), None),
+    ("下个月15号", SAT_0926, date(2026, 10, 15), None),
+    ("下月15日", SAT_0926, date(2026, 10, 15), None),
+    ("下个月15号前", SAT_0926, date(2026, 10, 15), None),
+    ("本月28号", SAT_0926, date(2026, 9, 28), None),
+    ("下个月31号", MON_1228, date(2027, 1, 31), None),
+    ("年底", SAT_0926, date(2026, 12, 31), None),
+    ("年底前", SAT_0926, date(2026, 12, 31), None),
+    ("今年年底", SAT_0926, date(2026, 12, 31), None),
+    ("年末", SAT_0926, date(2026, 12, 31), None),
+    ("明年底", SAT_0926, date(2027, 12, 31), None),
+    ("end of month", MON_1130, date(2026, 11, 30), None),
+    ("end of next month", MON_1130, date(2026, 12, 31), None),
+    # weeks
+    ("下下周三", SAT_0926, date(2026, 10, 7), None),
+    ("下下周五前", MON_1130, date(2026, 12, 18), None),
+    ("周三前", MON_1130, date(2026, 12, 2), None),
+    ("周五之前", MON_1130, date(2026, 12, 4), None),
+    ("星期四以前", MON_1130, date(2026, 12, 3), None),
+    ("本周五前", MON_1130, date(2026, 12, 4), None),
+    ("这周四", MON_1130, date(2026, 12, 3), None),
+    ("下周三下班前", MON_1130, date(2026, 12, 9), END_OF_DAY),
+    ("下个礼拜二", MON_1130, date(2026, 12, 8), None),
+    ("下周内", MON_1130, date(2026, 12, 11), None),
+    ("本周内", MON_1130, date(2026, 12, 4), None),
+    ("下周末", MON_1130, date(2026, 12, 13), None),
+    # counting days, weeks and working days (China's calendar: holidays and 调休 count)
+    ("三天内", MON_1130, date(2026, 12, 3), None),
+    ("3天内", MON_1130, date(2026, 12, 3), None),
+    ("两天后", MON_1130, date(2026, 12, 2), None),
+    ("五天之内", MON_1130, date(2026, 12, 5), None),
+    ("两周内", MON_1130, date(2026, 12, 14), None),
+    ("一周后", MON_1130, date(2026, 12, 7), None),
+    ("一周内", MON_1130, date(2026, 12, 7), None),
+    ("两个星期后", MON_1130, date(2026, 12, 14), None),
+    ("一个月内", MON_1130, date(2026, 12, 30), None),
+    ("3个工作日内", MON_1130, date(2026, 12, 3), None),
+    ("三个工作日内", MON_1130, date(2026, 12, 3), None),
+    ("5个工作日内", MON_1130, date(2026, 12, 7), None),
+    ("5个工作日后", MON_1130, date(2026, 12, 7), None),
+    ("10个工作日", MON_1130, date(2026, 12, 14), None),
+    ("3个工作日内", WED_0930, date(2026, 10, 10), None),  # over the National Day week; Sat Oct 10 is a 调休 workday
+    ("1个工作日内", WED_0930, date(2026, 10, 8), None),
+    ("in 3 working days", MON_1130, date(2026, 12, 3), None),
+    ("within 2 business days", MON_1130, date(2026, 12, 2), None),
+    ("in 2 weeks", MON_1130, date(2026, 12, 14), None),
+    ("3 days later", MON_1130, date(2026, 12, 3), None),
+    # holidays
+    ("国庆后", SAT_0926, date(2026, 10, 8), None),
+    ("国庆节后", SAT_0926, date(2026, 10, 8), None),
+    ("国庆假期后", SAT_0926, date(2026, 10, 8), None),
+    ("国庆后第一个工作日", SAT_0926, date(2026, 10, 8), None),
+    ("国庆前", SAT_0926, date(2026, 9, 30), None),
+    ("国庆节前", SAT_0926, date(2026, 9, 30), None),
+    ("节后第一个工作日", SAT_0926, date(2026, 10, 8), None),
+    ("节后", SAT_0926, date(2026, 10, 8), None),
+    ("元旦后", MON_1130, date(2027, 1, 4), None),
+    ("元旦前", MON_1130, date(2026, 12, 31), None),
+    ("元旦后第一个工作日", MON_1130, date(2027, 1, 4), None),
+    ("五一前", date(2026, 4, 20), date(2026, 4, 30), None),
+    ("五一后", date(2026, 4, 20), date(2026, 5, 6), None),
+    ("劳动节后", date(2026, 4, 20), date(2026, 5, 6), None),
+    ("清明前", date(2026, 3, 20), date(2026, 4, 3), None),
+    ("端午后", date(2026, 6, 1), date(2026, 6, 22), None),
+    ("中秋前", date(2026, 9, 1), date(2026, 9, 24), None),
+    ("春节前", date(2026, 1, 5), date(2026, 2, 14), None),  # Sat Feb 14 is a 调休 workday
+    ("春节后", date(2026, 1, 5), date(2026, 2, 24), None),
+    ("春节后第一个工作日", date(2026, 1, 5), date(2026, 2, 24), None),
+    ("年后", date(2026, 1, 5), date(2026, 2, 24), None),
+    # relative days
+    ("次日", MON_1130, date(2026, 12, 1), None),
+    ("翌日", MON_1130, date(2026, 12, 1), None),
+    ("第二天", MON_1130, date(2026, 12, 1), None),
+    ("当天", MON_1130, MON_1130, None),
+    ("当日", MON_1130, MON_1130, None),
+    ("大后天", MON_1130, date(2026, 12, 3), None),
+    ("后天下午3点", MON_1130, date(2026, 12, 2), time(15, 0)),
+    ("明天上午10点", MON_1130, date(2026, 12, 1), time(10, 0)),
+    ("当天下班前", MON_1130, MON_1130, END_OF_DAY),
+    ("次日中午12点", MON_1130, date(2026, 12, 1), time(12, 0)),
+    # times of day
+    ("15:00前", MON_1130, MON_1130, time(15, 0)),
+    ("下午3点", MON_1130, MON_1130, time(15, 0)),
+    ("下午3点前", MON_1130, MON_1130, time(15, 0)),
+    ("晚上8点", MON_1130, MON_1130, time(20, 0)),
+    ("上午十点半", MON_1130, MON_1130, time(10, 30)),
+    ("下班前", MON_1130, MON_1130, END_OF_DAY),
+    ("12月4日15:00", MON_1130, date(2026, 12, 4), time(15, 0)),
+    ("12月4日 17:30前", MON_1130, date(2026, 12, 4), time(17, 30)),
+    ("12/4 下班前", MON_1130, date(2026, 12, 4), END_OF_DAY),
+    ("周五下午5点", MON_1130, date(2026, 12, 4), time(17, 0)),
+    ("2026-12-04 09:30", MON_1130, date(2026, 12, 4), time(9, 30)),
+    # full width and spaces
+    ("１２月４日", MON_1130, date(2026, 12, 4), None),
+    ("12 月 4 日", MON_1130, date(2026, 12, 4), None),
+    ("下周三　前", MON_1130, date(2026, 12, 9), None),
+]
+
+
+@pytest.mark.parametrize(("text", "base", "expected", "at"), WIDER, ids=[e[0] for e in WIDER])
+def test_reads_the_wider_forms(text: str, base: date, expected: date, at: time | None) -> None:
+    found = parse_date(text, base=base)
+    assert (found.date, found.time) == (expected, at)
+
+
+AMBIGUOUS: list[tuple[str, date, list[date]]] = [
+    ("周一", MON_1130, [MON_1130, date(2026, 12, 7)]),  # today or next Monday
+    ("星期一", MON_1130, [MON_1130, date(2026, 12, 7)]),
+    ("30号", MON_1130, [MON_1130, date(2026, 12, 30)]),
+    ("本周五", SAT_0926, [date(2026, 9, 25), date(2026, 10, 2)]),  # just past, or next week's
+    ("本周内", MON_1130, [date(2026, 12, 4), date(2026, 12, 6)]),  # Friday, or Sunday
+    ("这周", MON_1130, [date(2026, 12, 4), date(2026, 12, 6)]),
+    ("下周", MON_1130, [date(2026, 12, 11), date(2026, 12, 13)]),
+    ("周末", MON_1130, [date(2026, 12, 6), date(2026, 12, 5)]),
+    ("下月初", MON_1130, [date(2026, 12, 5), date(2026, 12, 1), date(2026, 12, 10)]),
+    ("月初", MON_1130, [date(2026, 11, 5), date(2026, 11, 1), date(2026, 11, 10)]),
+    ("1月初", MON_1130, [date(2027, 1, 5), date(2027, 1, 1), date(2027, 1, 10)]),
+]
+
+
+@pytest.mark.parametrize(("text", "base", "readings"), AMBIGUOUS, ids=[a[0] for a in AMBIGUOUS])
+def test_a_phrase_with_two_readings_returns_both(text: str, base: date, readings: list[date]) -> None:
+    found = parse_date(text, base=base)
+    assert [found.date, *found.alternatives] == readings
+
+
+def test_one_reading_has_no_alternatives() -> None:
+    assert parse_date("9月30日", base=SAT_0926).alternatives == ()
+    assert parse_date("周五", base=SAT_0926).alternatives == ()
+
+
+def test_working_days_follow_the_given_calendar() -> None:
+    from luodi.domain.workdays import Calendar
+
+    weekends_only = Calendar("weekends")
+    assert parse_date("3个工作日内", base=WED_0930, calendar=weekends_only).date == date(2026, 10, 5)
+    assert parse_date("3个工作日内", base=WED_0930, calendar=Calendar("none")).date == date(2026, 10, 3)
+    override = Calendar("china", {date(2026, 10, 8): False})
+    assert parse_date("1个工作日内", base=WED_0930, calendar=override).date == date(2026, 10, 9)
+
+
+def test_end_of_day_is_configurable() -> None:
+    assert parse_date("下班前", base=MON_1130, end_of_day=time(17, 30)).time == time(17, 30)
+    assert parse_date("明天 EOD", base=MON_1130, end_of_day=time(19, 0)) == DateExpr(date(2026, 12, 1), time(19, 0))
 
 
 def test_the_table_covers_enough_expressions() -> None:
-    assert len(EXPRESSIONS) >= 45
+    assert len(EXPRESSIONS) + len(WIDER) + len(AMBIGUOUS) >= 150
 
 
 UNREADABLE: list[tuple[str, str]] = [
@@ -155,12 +321,10 @@ UNREADABLE: list[tuple[str, str]] = [
     ("25:00", "no such time"),
     ("13pm", "no such time"),
     ("10月5日 24点", "no such time"),
-    ("下月初", "vague"),
-    ("本周", "vague"),
-    ("这周内", "vague"),
-    ("周末", "vague"),
     ("尽快", "vague"),
-    ("年底前", "vague"),
+    ("待定", "vague"),
+    ("TBD", "vague"),
+    ("上旬", "vague"),
     ("ASAP", "vague"),
     ("next week", "vague"),
     ("十一前", "cannot read"),  # National Day in speech, 11 as a number: refuse rather than guess

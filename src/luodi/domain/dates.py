@@ -36,7 +36,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import cn2an
+import holidays
 
+from luodi.domain.workdays import Calendar
 from luodi.i18n import gettext as _
 
 END_OF_DAY = dt.time(18, 0)
@@ -49,6 +51,9 @@ class DateExpr:
 
     date: dt.date
     time: dt.time | None = None
+    alternatives: tuple[dt.date, ...] = ()
+    """Other readings of the same text (``周五`` said on a Friday: today or a week later); the
+    caller asks which one is meant instead of picking. Empty when the text has one reading."""
 
 
 class DateParseError(ValueError):
@@ -117,11 +122,11 @@ def _clock(match: re.Match[str], text: str, inherited: str | None = None) -> dt.
     return dt.time(hour, minute)
 
 
-def _split_time(text: str, original: str) -> tuple[str, dt.time | None]:
+def _split_time(text: str, original: str, end_of_day: dt.time = END_OF_DAY) -> tuple[str, dt.time | None]:
     """Split a trailing time of day off ``text``: ``"10月15日上午10:00"`` → ``("10月15日", 10:00)``."""
     eod = _EOD_AT_END.search(text)
     if eod:
-        return text[: eod.start()], END_OF_DAY
+        return text[: eod.start()], end_of_day
     text = _strip_deadline_words(text)
     found = _TIME_AT_END.search(text)
     if found is None:
@@ -195,12 +200,32 @@ _MONTH = (
 )
 _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAYS_EN = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_DAY_NAMES = {"今天": 0, "今日": 0, "today": 0, "明天": 1, "明日": 1, "tomorrow": 1, "后天": 2, "大后天": 3}
+_DAY_NAMES = {
+    "今天": 0, "今日": 0, "当天": 0, "当日": 0, "today": 0, "明天": 1, "明日": 1, "次日": 1, "翌日": 1,
+    "第2天": 1, "tomorrow": 1, "后天": 2, "大后天": 3,
+}
 _WEEK_SHIFT = {None: 0, "本": 0, "这": 0, "this": 0, "下": 1, "next": 1, "下下": 2}
 _UNIT_DAYS = {"天": 1, "日": 1, "day": 1, "周": 7, "星期": 7, "礼拜": 7, "个星期": 7, "个礼拜": 7, "week": 7}
+_MONTH_SHIFT = {None: 0, "本": 0, "这": 0, "这个": 0, "当": 0, "下": 1, "下个": 1, "下下": 2, "下下个": 2}
+_TEN_DAYS = {"上": 10, "中": 20}
+
+
+@dataclass
+class _Context:
+    """What a rule reads against: the meeting's date, the working-day calendar, the text."""
+
+    base: dt.date
+    calendar: Calendar | None
+    text: str
+    alternatives: list[dt.date]
+
+    @property
+    def workdays(self) -> Calendar:
+        return self.calendar if self.calendar is not None else Calendar()
+
 
 Absolute = Callable[[re.Match[str], str], dt.date]
-Relative = Callable[[re.Match[str], dt.date, str], dt.date]
+Relative = Callable[[re.Match[str], _Context], dt.date]
 
 
 def _ymd(m: re.Match[str], text: str) -> dt.date:
@@ -208,25 +233,149 @@ def _ymd(m: re.Match[str], text: str) -> dt.date:
     return _absolute(int(m["y"]), month, int(m["d"]), text)
 
 
-def _md(m: re.Match[str], base: dt.date, text: str) -> dt.date:
+def _md(m: re.Match[str], c: _Context) -> dt.date:
     month = int(m["m"]) if m["m"] else _MONTHS.index(m["mon"][:3]) + 1
-    return _next_month_day(month, int(m["d"]), base, text)
+    return _next_month_day(month, int(m["d"]), c.base, c.text)
 
 
-def _offset(m: re.Match[str], base: dt.date, text: str) -> dt.date:
+def _day_of_month(m: re.Match[str], c: _Context) -> dt.date:
+    found = _next_day_of_month(int(m["d"]), c.base, c.text)
+    if found == c.base:  # 3号 said on the 3rd: today, or the 3rd of next month?
+        later = _next_day_of_month(int(m["d"]), c.base + dt.timedelta(days=1), c.text)
+        c.alternatives.append(later)
+    return found
+
+
+def _offset(m: re.Match[str], c: _Context) -> dt.date:
     unit = m["unit"].removesuffix("s")
     if unit in {"个月", "month"}:
-        return _add_months(base, int(m["n"]))
-    return base + dt.timedelta(days=int(m["n"]) * _UNIT_DAYS[unit])
+        return _add_months(c.base, int(m["n"]))
+    return c.base + dt.timedelta(days=int(m["n"]) * _UNIT_DAYS[unit])
 
 
-def _weekday(m: re.Match[str], base: dt.date, text: str) -> dt.date:
-    name = m["wd"]
+def _workday_offset(m: re.Match[str], c: _Context) -> dt.date:
+    """``3个工作日内``: the third working day after the meeting, 调休 and holidays counted."""
+    return c.workdays.add_workdays(c.base, int(m["n"]))
+
+
+def _weekday(m: re.Match[str], c: _Context) -> dt.date:
+    name, base = m["wd"], c.base
     weekday = int(name) - 1 if name.isdigit() else 6 if name in "日天" else _WEEKDAYS_EN.index(name[:3])
     if m["rel"] is None:
-        return base + dt.timedelta(days=(weekday - base.weekday()) % 7)
+        found = base + dt.timedelta(days=(weekday - base.weekday()) % 7)
+        if found == base:  # 周五 said on a Friday: today or next Friday?
+            c.alternatives.append(base + dt.timedelta(days=7))
+        return found
     monday = base - dt.timedelta(days=base.weekday())
-    return monday + dt.timedelta(weeks=_WEEK_SHIFT[m["rel"].removesuffix("个")], days=weekday)
+    shift = _WEEK_SHIFT[m["rel"].removesuffix("个")]
+    found = monday + dt.timedelta(weeks=shift, days=weekday)
+    if shift == 0 and found < base:  # 本周五 said on Saturday: the day just past, or next week's?
+        c.alternatives.append(found + dt.timedelta(days=7))
+    return found
+
+
+def _week_end(m: re.Match[str], c: _Context) -> dt.date:
+    """``本周内``/``下周``: the week's Friday (working week), or its Sunday — two readings."""
+    monday = c.base - dt.timedelta(days=c.base.weekday())
+    shift = _WEEK_SHIFT[(m["rel"] or "本").removesuffix("个")]
+    friday = monday + dt.timedelta(weeks=shift, days=4)
+    c.alternatives.append(friday + dt.timedelta(days=2))
+    return friday
+
+
+def _weekend(m: re.Match[str], c: _Context) -> dt.date:
+    """``周末``/``下周末``: Sunday of that week, or its Saturday."""
+    monday = c.base - dt.timedelta(days=c.base.weekday())
+    sunday = monday + dt.timedelta(weeks=_WEEK_SHIFT[(m["rel"] or "本").removesuffix("个")], days=6)
+    c.alternatives.append(sunday - dt.timedelta(days=1))
+    return sunday
+
+
+def _month_of(m: re.Match[str], c: _Context) -> dt.date:
+    """The first day of the month a rule names: ``10月`` (the next October), ``下个月``, ``本月``."""
+    if m["m"]:
+        month = int(m["m"])
+        if not 1 <= month <= 12:
+            raise DateParseError(c.text, _("no such date"))
+        year = c.base.year + (month < c.base.month)
+        return dt.date(year, month, 1)
+    return _add_months(c.base.replace(day=1), _MONTH_SHIFT[m["rel"]])
+
+
+def _month_part(m: re.Match[str], c: _Context) -> dt.date:
+    """``月底``/``10月中``/``下月初``/``本月下旬``: a day within a month."""
+    first = _month_of(m, c)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    part = m["part"]
+    if part in {"底", "末", "下旬"}:
+        return last
+    if part == "中":
+        return first.replace(day=15)
+    if part in {"上旬", "中旬"}:
+        return first.replace(day=_TEN_DAYS[part[0]])
+    # 月初: early in the month — the 5th, or the very first day, or the end of the first ten days
+    c.alternatives.extend([first, first.replace(day=10)])
+    return first.replace(day=5)
+
+
+def _month_day(m: re.Match[str], c: _Context) -> dt.date:
+    """``下个月15号`` / ``本月20日``."""
+    found = _make_date(*_add_months(c.base.replace(day=1), _MONTH_SHIFT[m["rel"]]).timetuple()[:2], int(m["d"]))
+    if found is None:
+        raise DateParseError(c.text, _("no such date"))
+    return found
+
+
+def _year_end(m: re.Match[str], c: _Context) -> dt.date:
+    return dt.date(c.base.year + (1 if m["rel"] == "明" else 0), 12, 31)
+
+
+_FESTIVALS: dict[str, str] = {
+    "元旦": "New Year's Day",
+    "春节": "Spring Festival",
+    "过年": "Spring Festival",
+    "年后": "Spring Festival",
+    "清明": "Tomb-Sweeping Day",
+    "五一": "Labor Day",
+    "劳动节": "Labor Day",
+    "端午": "Dragon Boat Festival",
+    "中秋": "Mid-Autumn Festival",
+    "国庆": "National Day",
+}
+"""The Chinese name of a public holiday → the name the ``holidays`` package gives it (en_US)."""
+
+
+def _festival_days(base: dt.date) -> list[tuple[dt.date, str]]:
+    """China's public holidays from ``base`` on, within a year, in order (dates of the festivals
+    themselves; the days off around them come from the working-day calendar)."""
+    found = holidays.country_holidays("CN", years=[base.year, base.year + 1], language="en_US")
+    return sorted((day, name) for day, name in found.items() if base <= day < base + dt.timedelta(days=366))
+
+
+def _festival(m: re.Match[str], c: _Context) -> dt.date:
+    """``国庆后``: the first working day after the holiday; ``春节前``: the last one before it.
+    ``节后`` alone is the first working day after the next public holiday."""
+    wanted = _FESTIVALS.get(m["name"] or "")
+    days = [day for day, name in _festival_days(c.base) if wanted is None or wanted in name]
+    if not days:
+        raise DateParseError(c.text, _("no such holiday within a year"))
+    workdays = c.workdays
+    if m["name"] == "年后" or m["when"] in {"后", "之后", "以后"}:
+        return workdays.next_workday(_holiday_block_end(days[0], workdays))
+    return workdays.previous_workday(_holiday_block_start(days[0], workdays))
+
+
+def _holiday_block_end(day: dt.date, workdays: Calendar) -> dt.date:
+    """The last day of the run of days off that ``day`` is in."""
+    while not workdays.is_workday(day + dt.timedelta(days=1)):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _holiday_block_start(day: dt.date, workdays: Calendar) -> dt.date:
+    while not workdays.is_workday(day - dt.timedelta(days=1)):
+        day -= dt.timedelta(days=1)
+    return day
 
 
 _ABSOLUTE: list[tuple[re.Pattern[str], Absolute]] = [
@@ -235,19 +384,20 @@ _ABSOLUTE: list[tuple[re.Pattern[str], Absolute]] = [
     (re.compile(rf"(?P<m>){_MONTH} (?P<d>\d{{1,2}}){_ORD},? (?P<y>\d{{4}})"), _ymd),
     (re.compile(rf"(?P<m>)(?P<d>\d{{1,2}}){_ORD} {_MONTH},? (?P<y>\d{{4}})"), _ymd),
 ]
+_REL_MONTH = r"(?:(?P<m>\d{1,2})月份?|(?P<rel>本|这个?|当|下下个?|下个?)?月)"
 _RELATIVE: list[tuple[re.Pattern[str], Relative]] = [
     (re.compile(r"(?P<mon>)(?P<m>\d{1,2})(?:月|[/-])(?P<d>\d{1,2})(?:日|号)?"), _md),
     (re.compile(rf"(?P<m>){_MONTH} (?P<d>\d{{1,2}}){_ORD}"), _md),
     (re.compile(rf"(?P<m>)(?P<d>\d{{1,2}}){_ORD} {_MONTH}"), _md),
-    (
-        re.compile(r"(?P<d>\d{1,2})(?:日|号)"),
-        lambda m, base, text: _next_day_of_month(int(m["d"]), base, text),
-    ),
-    (re.compile("|".join(_DAY_NAMES)), lambda m, base, text: base + dt.timedelta(days=_DAY_NAMES[m.group()])),
+    (re.compile(r"(?P<d>\d{1,2})(?:日|号)"), _day_of_month),
+    (re.compile("|".join(sorted(_DAY_NAMES, key=len, reverse=True))),
+     lambda m, c: c.base + dt.timedelta(days=_DAY_NAMES[m.group()])),
     (
         re.compile(r"(?P<n>\d{1,3})(?P<unit>天|日|周|星期|礼拜|个星期|个礼拜|个月)(?:以?后|之后|以?内|之内)"),
         _offset,
     ),
+    (re.compile(r"(?P<n>\d{1,3})个?工作日(?:以?后|之后|以?内|之内)?"), _workday_offset),
+    (re.compile(r"(?:in|within) (?P<n>\d{1,3}) (?:working|business) days?"), _workday_offset),
     (re.compile(r"(?:in|within) (?P<n>\d{1,3}) (?P<unit>days?|weeks?|months?)"), _offset),
     (re.compile(r"(?P<n>\d{1,3}) (?P<unit>days?|weeks?|months?) (?:later|from now)"), _offset),
     (re.compile(r"(?P<rel>本|这个?|下下个?|下个?)?(?:周|星期|礼拜)(?P<wd>[1-6日天])"), _weekday),
@@ -258,20 +408,26 @@ _RELATIVE: list[tuple[re.Pattern[str], Relative]] = [
         ),
         _weekday,
     ),
-    (
-        re.compile(r"(?:本|这个?)?月(?:底|末)|end of (?:the )?month|eom"),
-        lambda m, base, text: _month_end(base, 0),
-    ),
-    (re.compile(r"下个?月(?:底|末)|end of next month"), lambda m, base, text: _month_end(base, 1)),
+    (re.compile(r"(?P<rel>本|这个?|下下个?|下个?)(?:周|星期|礼拜)内?"), _week_end),
+    (re.compile(r"(?P<rel>本|这个?|下下个?|下个?)?(?:周末|星期天|礼拜天)"), _weekend),
+    (re.compile(rf"{_REL_MONTH}(?P<part>底|末|中|初|上旬|中旬|下旬)"), _month_part),
+    (re.compile(r"(?P<rel>本|这个?|下下个?|下个?)月(?P<d>\d{1,2})(?:日|号)"), _month_day),
+    (re.compile(r"(?:(?P<rel>今|本|明)年)?年?(?:底|末)"), _year_end),
+    (re.compile(r"end of (?:the )?month|eom"), lambda m, c: _month_end(c.base, 0)),
+    (re.compile(r"end of next month"), lambda m, c: _month_end(c.base, 1)),
+    (re.compile(rf"(?P<name>{'|'.join(_FESTIVALS)}|节)(?:节)?(?:假期|长假|放假)?(?P<when>后|之后|以后|前|之前|以前)?"
+                r"(?:的)?(?:第一个工作日|第1个工作日|首个工作日|上班第一天|第一天|开工)?"), _festival),
 ]
 _VAGUE = re.compile(
-    r"(?:本|这个?|下个?)?月(?:初|中)|[上中下]旬|(?:本|这个?|下个?)?周末|(?:本|这个?|下个?)(?:周|星期|礼拜)内?"
-    r"|年[底末]|近期|尽快|马上|asap|soon|(?:this|next) week(?:end)?|end of (?:the )?week|eow|weekend"
+    r"[上中下]旬|近期|尽快|马上|抓紧|待定|未定|再定|另定|tbd|tba|asap|soon|(?:this|next) week(?:end)?"
+    r"|end of (?:the )?week|eow|weekend"
 )
 
 
-def _read_date(text: str, base: dt.date | None, original: str) -> dt.date:
-    """Apply the rule table to a date without time of day; ``base`` None allows only full dates."""
+def _read_date(text: str, base: dt.date | None, original: str, calendar: Calendar | None = None,
+               alternatives: list[dt.date] | None = None) -> dt.date:
+    """Apply the rule table to a date without time of day; ``base`` None allows only full dates.
+    Other readings of the text are appended to ``alternatives``."""
     if not text:
         if base is None:
             raise DateParseError(original, _("needs the meeting's date"))
@@ -283,28 +439,43 @@ def _read_date(text: str, base: dt.date | None, original: str) -> dt.date:
         if match := pattern.fullmatch(text):
             if base is None:
                 raise DateParseError(original, _("a date without a year needs the meeting's date"))
+            context = _Context(base, calendar, original, [] if alternatives is None else alternatives)
             try:
-                return relative(match, base, original)
+                return relative(match, context)
             except DateParseError:
                 raise
-            except (OverflowError, ValueError):  # past year 9999
+            except (OverflowError, ValueError):  # past year 9999, or no working day within a year
                 raise DateParseError(original, _("no such date")) from None
     if _VAGUE.fullmatch(text):
         raise DateParseError(original, _("too vague for a deadline; write a date such as 10月3日"))
     raise DateParseError(original, _("not a date expression luodi can read"))
 
 
-def parse_date(text: str, *, base: dt.date | None) -> DateExpr:
+_FESTIVAL_PHRASE = re.compile(_RELATIVE[-1][0].pattern)
+
+
+def parse_date(
+    text: str, *, base: dt.date | None, calendar: Calendar | None = None, end_of_day: dt.time = END_OF_DAY
+) -> DateExpr:
     """Read one date (and optional time of day) as people write it.
 
     ``base`` is the meeting's date; with ``None`` only expressions that carry a year are read.
+    ``calendar`` counts working days (``3个工作日内``, ``国庆后``; China's calendar when None);
+    ``end_of_day`` is what ``下班前``/``EOD`` means. A text with several readings returns the first
+    in ``date`` and the others in ``alternatives``: ask, do not pick.
     Raises :class:`DateParseError` for empty, vague, impossible or unreadable text.
     """
     folded = _normalize(text)
     if not folded:
         raise DateParseError(text, _("empty"))
-    rest, time_of_day = _split_time(_DEADLINE_PREFIX.sub("", folded), text)
-    return DateExpr(_read_date(_strip_deadline_words(rest), base, text), time_of_day)
+    alternatives: list[dt.date] = []
+    words = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))  # 五一 is a name, not the number 51
+    if _FESTIVAL_PHRASE.fullmatch(words):  # 国庆前 keeps its 前: it is not a deadline marker here
+        day = _read_date(words, base, text, calendar, alternatives)
+        return DateExpr(day, None, tuple(alternatives))
+    rest, time_of_day = _split_time(_DEADLINE_PREFIX.sub("", folded), text, end_of_day)
+    day = _read_date(_strip_deadline_words(rest), base, text, calendar, alternatives)
+    return DateExpr(day, time_of_day, tuple(dict.fromkeys(a for a in alternatives if a != day)))
 
 
 _TIME_TEXT = re.sub(r"\(\?P<\w+>", "(?:", _TIME)  # the same shape without named groups
@@ -339,3 +510,46 @@ def parse_datetime_range(text: str, *, base: dt.date | None = None) -> tuple[dt.
     if end < start:
         raise DateParseError(text, _("the meeting ends before it starts"))
     return start, end
+
+
+# ---------------------------------------------------------------- finding dates inside a sentence
+
+_N = r"[\d零〇一二两三四五六七八九十]{1,4}"
+_CLOCK_TEXT = (
+    rf"(?:(?:{_CN_PERIOD})\s*{_N}\s*(?:[:：]\s*\d{{2}}|点\s*半|点\s*{_N}\s*分?|点(?:整|钟)?)"
+    rf"|\d{{1,2}}\s*[:：]\s*\d{{2}}|{_N}\s*点(?:\s*半|\s*{_N}\s*分?|整|钟)?)"
+)
+_DAY_TEXT = "|".join(
+    [
+        r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?",
+        rf"(?:明年|今年)?{_N}\s*月份?\s*(?:{_N}\s*[日号]?|底|末|中旬|上旬|下旬|中|初)",
+        r"(?<![\d/／.])\d{1,2}\s*[/／]\s*\d{1,2}(?![\d/／])",
+        rf"(?:本|这个?|当|下下个?|下个?)?月(?:底|末|中旬|上旬|下旬|中|初|{_N}\s*[日号])",
+        r"(?:(?:今|本|明)年)?年?(?:底|末)",
+        r"(?:本|这个?|下下个?|下个?)?(?:周|星期|礼拜)[1-7一二三四五六日天]",
+        r"(?:本|这个?|下下个?|下个?)(?:周|星期|礼拜)(?:内|末)?|周末",
+        rf"{_N}\s*个?(?:工作日|天|日|周|星期|礼拜|个星期|个礼拜|个月)(?:以?内|之内|以?后|之后)",
+        "大后天|今天|今日|当天|当日|明天|明日|次日|翌日|第二天|第2天|后天",
+        rf"(?:{'|'.join(_FESTIVALS)}|节)(?:节)?(?:假期|长假|放假)?(?:之后|以后|后|之前|以前|前)"
+        r"(?:的)?(?:第一个工作日|第1个工作日|首个工作日|上班第一天|第一天)?",
+        rf"(?<![\d第]){_N}\s*[日号](?![楼线院室栋])",
+        r"尽快|待定|未定|近期|马上|\basap\b|\btbd\b",
+        rf"\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?\b",
+        r"\b(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        r"\b(?:today|tomorrow)\b|\bin \d{1,3} (?:working |business )?(?:days?|weeks?)\b",
+    ]
+)
+_FIND = re.compile(
+    rf"(?:(?:截止到?|截至)\s*|在|于|\bby\s+)?(?:(?:{_DAY_TEXT})\s*(?:的\s*)?(?:{_CLOCK_TEXT}|下班)?|{_CLOCK_TEXT}|下班|\beod\b)"
+    r"\s*(?:之前|以前|前|为止|截止)?",
+    re.I,
+)
+
+
+def find_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that look like a date phrase (``12月4日前``, ``下周三前``, ``尽快``), in order.
+
+    Only finds: :func:`parse_date` on a span reads it, or says why it cannot (``10月32日``,
+    ``尽快``) — so a sentence's date is never dropped without a reason.
+    """
+    return [match.span() for match in _FIND.finditer(text) if match.group().strip()]
