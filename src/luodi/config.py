@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from datetime import time as dt_time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     quiet_hours: str | None = Field("21:00-08:00", description="Local hours when nothing is sent (HH:MM-HH:MM)")
     template_dir: Path | None = Field(None, description="Folder whose templates override the packaged ones")
     max_open_per_week: int = Field(5, description="Lint warns when an owner has more open items due in one week")
+    end_of_day: dt_time = Field(dt_time(18, 0), description="What 下班前 / EOD means in a due date (HH:MM)")
     lease_seconds: int = Field(300, description="A claimed message is claimed again after this many seconds")
     max_attempts: int = Field(8, description="Delivery attempts before a message is marked dead")
     backoff_seconds: float = Field(30.0, description="First retry delay; doubles each attempt (with jitter)")

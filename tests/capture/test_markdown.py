@@ -356,7 +356,7 @@ def test_priority_words(text: str, priority: Priority) -> None:
     [
         ("status", {"status": "搞定了"}),
         ("priority", {"priority": "⭐⭐⭐⭐"}),
-        ("priority", {"priority": "紧急"}),
+        ("priority", {"priority": "很急"}),
     ],
 )
 def test_unknown_status_or_priority_is_an_error_on_the_row(field: str, cells: dict[str, str]) -> None:
@@ -453,7 +453,7 @@ def test_no_dependencies_written_as_none() -> None:
 
 
 def test_an_unreadable_or_repeated_dependency() -> None:
-    tail = "\n## 依赖关系\n- 任务2依赖任务1\n- 任务2等任务1做完\n- 2 depends on 1\n"
+    tail = "\n## 依赖关系\n- 任务2依赖任务1\n- 任务2和任务1有关系\n- 2 depends on 1\n"
     result = parse_action_list(action_list(row(), row("2"), tail=tail))
     assert [(f.line, f.field, f.severity) for f in result.findings] == [
         (FIRST_ROW + 5, "dependencies", "error"),
@@ -555,7 +555,6 @@ def test_never_raises_on_shuffled_action_lists(lines: list[str]) -> None:
 EXPECTED = {
     "binary.png": ("file", 0),
     "utf16.md": ("file", 0),
-    "missing_table.md": ("table", 11),
     "missing_owner_column.md": ("table", 12),
     "wrong_cell_count.md": ("table", 15),
     "duplicate_number.md": ("序号", 16),
@@ -565,10 +564,8 @@ EXPECTED = {
     "no_due_date.md": ("due", 15),
     "empty_owner.md": ("owner", 15),
     "group_owner.md": ("owner", 15),
-    "two_owners.md": ("owner", 14),
     "unknown_dependency.md": ("dependencies", 19),
     "cycle.md": ("dependencies", 19),
-    "no_meeting_time.md": ("时间", 0),
     "unreadable_meeting_time.md": ("时间", 3),
 }
 

@@ -18,8 +18,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from luodi.capture.model import Finding, Findings, ParsedItem, ParsedMeeting, ParseResult
+from luodi.capture.body import read_body
+from luodi.capture.fields import Context
+from luodi.capture.model import Asker, Finding, Findings, ParsedDependency, ParsedMeeting, ParseResult, ReadOptions
 from luodi.capture.sections import (
+    KEY_VALUE,
     fold,
     read_attachments,
     read_dependencies,
@@ -28,7 +31,7 @@ from luodi.capture.sections import (
     read_pairs,
     value,
 )
-from luodi.capture.table import Line, read_items
+from luodi.capture.table import Line
 from luodi.domain.dates import DateParseError, parse_datetime_range
 from luodi.i18n import gettext as _
 
@@ -70,19 +73,25 @@ class _Document:
     words: list[str] = field(default_factory=list)  # headings and keys as written: the language
 
 
-def parse_action_list(source: bytes | str) -> ParseResult:
+def parse_action_list(source: bytes | str, options: ReadOptions | None = None) -> ParseResult:
     """Parse an action list. Never raises; see the module docstring for what is read."""
-    text, problem = _decode(source)
+    text, problem = decode(source)
     if text is None:
         return ParseResult(None, [problem] if problem else [])
+    return parse_text(text, options)
+
+
+def parse_text(text: str, options: ReadOptions | None = None, *, chat: bool | None = None) -> ParseResult:
+    """Parse decoded text (see :func:`parse_action_list`); ``chat`` forces the transcript reading."""
     findings = Findings()
+    asker = Asker(options or ReadOptions(), findings)
     document = _split(text.split("\n"), findings)
-    meeting = _read_meeting(document, findings)
+    meeting = _read_meeting(document, findings, asker, chat=chat)
     findings.sort(key=lambda finding: (finding.line, finding.severity != "error"))
-    return ParseResult(meeting, findings)
+    return ParseResult(meeting, findings, asker.questions)
 
 
-def _decode(source: bytes | str) -> tuple[str | None, Finding | None]:
+def decode(source: bytes | str) -> tuple[str | None, Finding | None]:
     """Text without BOM, or None and the reason: too large, binary, not UTF-8."""
     size = len(source) if isinstance(source, bytes) else len(source.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
@@ -139,12 +148,17 @@ def _start_section(document: _Document, number: int, heading: str, findings: Fin
     return document.sections[kind]
 
 
-def _read_meeting(document: _Document, findings: Findings) -> ParsedMeeting:
-    meta = read_pairs(document.meta, META_KEYS, "meta", findings, document.words)
-    starts_at, ends_at = _read_meeting_time(meta.get("时间"), findings)
+def _read_meeting(document: _Document, findings: Findings, asker: Asker, *, chat: bool | None) -> ParsedMeeting:
+    body: list[Line] = []
+    meta_lines = document.meta
+    if "items" not in document.sections:  # a paste without sections: the lines are the items
+        meta_lines = [line for line in document.meta if _is_meta(line[1])]
+        body = [line for line in document.meta if line not in meta_lines]
+    meta = read_pairs(meta_lines, META_KEYS, "meta", findings, document.words)
+    starts_at, ends_at = _read_meeting_time(meta.get("时间"), findings, asker)
     base = starts_at.date() if starts_at else None
     meeting = ParsedMeeting(
-        title=_read_title(document.title, findings),
+        title=_read_title(document.title, findings, starts_at),
         name=value(meta, "name"),
         starts_at=starts_at,
         ends_at=ends_at,
@@ -153,9 +167,15 @@ def _read_meeting(document: _Document, findings: Findings) -> ParsedMeeting:
         attendees=_split_names(value(meta, "attendees") or ""),
     )
     sections = document.sections
+    context = Context(base, asker.options, asker, findings)
     meeting.decisions = read_list(_lines(sections, "decisions"), "decisions", findings)
-    meeting.items = _read_table(sections.get("items"), base, findings)
-    meeting.dependencies = read_dependencies(_lines(sections, "dependencies"), findings)
+    section = sections.get("items")
+    if section is not None:
+        body, heading = section.lines, section.line
+    else:
+        heading = 0
+    meeting.items, stated = read_body(body, context, heading=heading, chat=chat)
+    meeting.dependencies = _unique([*stated, *read_dependencies(_lines(sections, "dependencies"), findings)])
     if "next_meeting" in sections:
         heading = sections["next_meeting"].line
         lines = _lines(sections, "next_meeting")
@@ -171,12 +191,28 @@ def _read_meeting(document: _Document, findings: Findings) -> ParsedMeeting:
     return meeting
 
 
+def _is_meta(text: str) -> bool:
+    match = KEY_VALUE.fullmatch(text)
+    return match is not None and fold(match["key"]) in META_KEYS
+
+
+def _unique(dependencies: list[ParsedDependency]) -> list[ParsedDependency]:
+    seen: dict[tuple[int, int], ParsedDependency] = {}
+    for dependency in dependencies:
+        seen.setdefault((dependency.dependent, dependency.prerequisite), dependency)
+    return list(seen.values())
+
+
 def _lines(sections: dict[str, _Section], kind: str) -> list[Line]:
     section = sections.get(kind)
     return section.lines if section else []
 
 
-def _read_title(title: Line | None, findings: Findings) -> str:
+def _read_title(title: Line | None, findings: Findings, starts_at: dt.datetime | None) -> str:
+    if title is None and starts_at is not None:  # a pasted list: name it after its day
+        text = _("Action items {date}").format(date=starts_at.date().isoformat())
+        findings.warning(0, "title", _("The list has no title line; it is called {title!r}").format(title=text))
+        return text
     if title is None:
         findings.error(0, "title", _("The list has no title line (# 【行动项】…)"))
         return ""
@@ -190,28 +226,20 @@ def _split_names(text: str) -> list[str]:
     return [name.strip().removeprefix("@") for name in re.split(r"[,，、;；]", text) if name.strip()]
 
 
-def _read_meeting_time(pair: Line | None, findings: Findings) -> tuple[dt.datetime | None, dt.datetime | None]:
-    if pair is None:
+def _read_meeting_time(
+    pair: Line | None, findings: Findings, asker: Asker
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    now = asker.options.now
+    if pair is None and now is None:
         findings.error(0, "时间", _("The meeting's time is missing (- 时间: 2026-09-26 14:00-15:30)"))
         return None, None
+    if pair is None:
+        assert now is not None
+        message = _("The meeting's time is missing (- 时间: 2026-09-26 14:00); relative dates are read from it. "
+                    "When was the meeting?")
+        pair = (0, asker.ask(0, "时间", message, [now.strftime("%Y-%m-%d %H:%M")]))
     try:
         return parse_datetime_range(pair[1])
     except DateParseError as exc:
         findings.error(pair[0], "时间", str(exc))
         return None, None
-
-
-def _read_table(section: _Section | None, base: dt.date | None, findings: Findings) -> list[ParsedItem]:
-    if section is None:
-        findings.error(0, "table", _("There is no action-item section (## 行动项)"))
-        return []
-    table: list[Line] = []
-    for number, text in section.lines:
-        if text.startswith("|") and (not table or table[-1][0] == number - 1):
-            table.append((number, text))
-        elif text:
-            findings.warning(number, "table", _("Text outside the table is ignored"))
-    if not table:
-        findings.error(section.line, "table", _("The action-item section has no table"))
-        return []
-    return read_items(table, base, findings)

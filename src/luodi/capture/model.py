@@ -22,7 +22,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from luodi.domain.dates import END_OF_DAY
 from luodi.domain.enums import ItemStatus, Priority
+from luodi.domain.workdays import Calendar
+from luodi.i18n import gettext as _
 
 Severity = Literal["error", "warning"]
 
@@ -54,6 +57,63 @@ class Findings(list[Finding]):
     def warning(self, line: int, field: str, message: str) -> None:
         self.append(Finding.warning(line, field, message))
 
+    def errors_after(self, index: int) -> bool:
+        """True when an error was added at position ``index`` or later."""
+        return any(finding.severity == "error" for finding in self[index:])
+
+
+@dataclass
+class Question:
+    """An ambiguity the coordinator answers before anything is stored: two people named, a date
+    with two readings, a missing meeting time. ``choices[0]`` is what ``--accept-defaults`` takes."""
+
+    line: int
+    field: str  # "owner", "due", "start" or "时间"
+    message: str  # translated, for people
+    choices: list[str]
+
+    def to_json(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "message": self.message, "choices": list(self.choices)}
+
+
+Answers = dict[tuple[int, str], str]
+"""(line, field) → the coordinator's answer to that question."""
+
+
+@dataclass
+class ReadOptions:
+    """What a reader needs besides the text; all optional, so the readers stay pure.
+
+    ``now`` is the local time of the import (a paste without a meeting time asks whether the
+    meeting was now); ``calendar`` counts working days; ``end_of_day`` is what 下班前 means.
+    """
+
+    now: dt.datetime | None = None
+    calendar: Calendar | None = None
+    end_of_day: dt.time = END_OF_DAY
+    answers: Answers = field(default_factory=dict)
+    accept_defaults: bool = False
+
+
+class Asker:
+    """Collects questions; returns the given answer, the default when accepting defaults, or the
+    first choice provisionally (the question then stays open and nothing may be stored)."""
+
+    def __init__(self, options: ReadOptions, findings: Findings) -> None:
+        self.options, self.findings = options, findings
+        self.questions: list[Question] = []
+
+    def ask(self, line: int, field: str, message: str, choices: list[str]) -> str:
+        answer = self.options.answers.get((line, field))
+        if answer is not None:
+            return answer
+        if self.options.accept_defaults:
+            note = _("{question} Took the first choice: {choice}").format(question=message, choice=choices[0])
+            self.findings.warning(line, field, note)
+            return choices[0]
+        self.questions.append(Question(line, field, message, list(choices)))
+        return choices[0]
+
 
 @dataclass
 class ParsedItem:
@@ -72,6 +132,11 @@ class ParsedItem:
     acceptance: str | None
     depends_on: list[int] = field(default_factory=list)  # prerequisites' numbers, from the dependencies
     due_text: str = ""  # the due cell as written; lint skips "no due date" when the parser could not read it
+
+    @property
+    def source_line(self) -> int:
+        """The line (or spreadsheet row) the item was read from."""
+        return self.line
 
 
 @dataclass
@@ -119,6 +184,7 @@ class ParseResult:
 
     meeting: ParsedMeeting | None
     findings: list[Finding] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:

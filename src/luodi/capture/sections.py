@@ -22,13 +22,24 @@ NEXT_MEETING_KEYS: dict[str, str] = {
     **dict.fromkeys(["地点", "place", "location", "where"], "place"),
     **dict.fromkeys(["目标", "目的", "goal", "purpose"], "goal"),
 }
-_KEY_VALUE = re.compile(r"^(?:[-*+]\s+)?(?P<key>[^:：]{1,30}?)\s*[:：]\s*(?P<value>.*)$")
+KEY_VALUE = re.compile(r"^(?:[-*+]\s+)?(?P<key>[^:：]{1,30}?)\s*[:：]\s*(?P<value>.*)$")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}\s*[.、)）])\s*(?P<text>.*)$")
 _REF = r"(?:任务|task|item|t|#)?\s*\d+"
 _REF_LIST = rf"{_REF}(?:\s*(?:、|和|与|及|,|，|&|and)\s*{_REF})*"
 _DEPENDENCY = re.compile(
     rf"(?P<dependent>{_REF})\s*(?:依赖于?|depends\s+on)\s*(?P<prerequisites>{_REF_LIST})"
     r"\s*(?:[(（](?P<reason>.*)[)）])?\s*[。.]?",
+    re.I,
+)
+_WAITS = re.compile(
+    rf"(?P<dependent>{_REF})\s*(?:需要?|要|得)?(?:等待?|等到)\s*(?P<prerequisites>{_REF_LIST})\s*(?:完成|做完|结束)?"
+    r"(?:后|之后|以后)?(?:才能?\S*)?\s*(?:[(（](?P<reason>.*)[)）])?\s*[。.]?",
+    re.I,
+)
+_SEQUENCE = re.compile(
+    rf"(?:先(?:做|完成)?\s*(?P<prerequisites>{_REF_LIST})\s*[,，]?\s*(?:再|然后|后)(?:做|开始)?"
+    rf"|(?P<prerequisites2>{_REF_LIST})\s*(?:完成|做完)?(?:后|之后|以后)\s*(?:才能?|再)?(?:开始|做)?)"
+    rf"\s*(?P<dependent>{_REF})\s*(?:[(（](?P<reason>.*)[)）])?\s*[。.]?",
     re.I,
 )
 _NO_DEPENDENCIES = re.compile(r"无|暂无|没有|none|n/a|-|—", re.I)
@@ -50,7 +61,7 @@ def read_pairs(
     """
     pairs: dict[str, Line] = {}
     for number, text in lines:
-        match = _KEY_VALUE.fullmatch(text)
+        match = KEY_VALUE.fullmatch(text)
         key = keys.get(fold(match["key"])) if match else None
         if match is None or key is None:
             findings.warning(number, field, _("Line not understood: {text!r}").format(text=text))
@@ -104,17 +115,25 @@ def _read_dependency(number: int, text: str, findings: Findings) -> list[ParsedD
     body = (match["text"] if match else text).strip()
     if not body or _NO_DEPENDENCIES.fullmatch(body):
         return []
-    found = _DEPENDENCY.fullmatch(body)
+    found = _DEPENDENCY.fullmatch(body) or _WAITS.fullmatch(body) or _SEQUENCE.fullmatch(body)
     if found is None:
         message = _("Cannot read the dependency {text!r}; write 任务2依赖任务1 or 2 depends on 1")
         findings.error(number, "dependencies", message.format(text=body))
         return []
     dependent = int(re.findall(r"\d+", found["dependent"])[0])
     reason = (found["reason"] or "").strip() or None
+    prerequisites = found["prerequisites"] or found.groupdict().get("prerequisites2") or ""
     return [
         ParsedDependency(number, dependent, int(prerequisite), reason)
-        for prerequisite in re.findall(r"\d+", found["prerequisites"])
+        for prerequisite in re.findall(r"\d+", prerequisites)
     ]
+
+
+def is_dependency(text: str) -> bool:
+    """True when a line states a dependency (``任务2依赖任务1``, ``先做1再做2``), wherever it stands."""
+    match = _LIST_ITEM.fullmatch(text)
+    body = (match["text"] if match else text).strip()
+    return any(pattern.fullmatch(body) for pattern in (_DEPENDENCY, _WAITS, _SEQUENCE))
 
 
 def read_next_meeting(

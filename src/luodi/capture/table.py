@@ -1,67 +1,50 @@
-"""The action-item table of an action list: header by column name, one :class:`ParsedItem` per row.
+"""The action-item table, wherever it comes from — a Markdown table, tab-separated rows pasted
+from Excel or Feishu Bitable, a .csv or an .xlsx sheet: columns by heading (in any order, with
+the common aliases), one :class:`ParsedItem` per row.
 
-Called by :mod:`luodi.capture.markdown`; never raises. Every unreadable cell becomes a
-:class:`Finding` on that row's line; a row whose 序号 cannot be read (or is a duplicate) or whose
-cell count is wrong is left out, the rest of the row's problems leave the row in with ``None``.
+Never raises. Every unreadable cell becomes a :class:`Finding` on that row's line (or sheet
+row); a row whose 序号 cannot be read (or is a duplicate) or whose cell count is wrong is left
+out, the rest of a row's problems leave the row in with ``None``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from luodi.capture.model import Findings, ParsedItem
-from luodi.domain.dates import DateExpr, DateParseError, parse_date
-from luodi.domain.enums import STATUS_EMOJI, ItemStatus, Priority
+from luodi.capture.fields import Context, optional, read_date, read_priority, read_status
+from luodi.capture.model import Findings, ParsedDependency, ParsedItem
+from luodi.capture.owners import choose_owner
 from luodi.i18n import gettext as _
 
 Line = tuple[int, str]  # (1-based line number, text)
+Row = tuple[int, list[str]]  # (1-based line or sheet row, cells)
 
 COLUMNS: dict[str, str] = {
-    **dict.fromkeys(["序号", "#", "no", "no.", "编号", "id", "任务id", "number"], "number"),
-    **dict.fromkeys(["行动项", "任务", "任务名称", "事项", "action", "actionitem", "item", "task"], "title"),
-    **dict.fromkeys(["责任人", "负责人", "owner"], "owner"),
-    **dict.fromkeys(["截止日期", "截止时间", "截止", "due", "duedate", "deadline"], "due"),
-    **dict.fromkeys(["开始日期", "开始", "start", "startdate"], "start"),
-    **dict.fromkeys(["交付物", "deliverable", "deliverables"], "deliverable"),
-    **dict.fromkeys(["状态", "status"], "status"),
-    **dict.fromkeys(["优先级", "priority"], "priority"),
+    **dict.fromkeys(["序号", "#", "no", "no.", "编号", "id", "任务id", "number", "任务编号", "key", "issuekey"],
+                    "number"),
+    **dict.fromkeys(["行动项", "任务", "任务名称", "事项", "待办事项", "工作内容", "内容", "action", "actionitem",
+                     "item", "task", "summary", "标题", "title"], "title"),
+    **dict.fromkeys(["责任人", "负责人", "owner", "assignee", "执行人", "经办人", "处理人", "跟进人"], "owner"),
+    **dict.fromkeys(["截止日期", "截止时间", "截止", "完成时间", "完成日期", "ddl", "due", "duedate", "deadline",
+                     "日期", "计划完成时间", "到期日"], "due"),
+    **dict.fromkeys(["开始日期", "开始", "开始时间", "start", "startdate"], "start"),
+    **dict.fromkeys(["交付物", "产出", "产出物", "输出", "输出物", "交付", "deliverable", "deliverables", "output"],
+                    "deliverable"),
+    **dict.fromkeys(["状态", "进度", "status"], "status"),
+    **dict.fromkeys(["优先级", "priority", "⭐", "重要程度"], "priority"),
     **dict.fromkeys(["验收标准", "验收", "acceptance", "acceptancecriteria"], "acceptance"),
+    **dict.fromkeys(["依赖", "前置", "前置任务", "依赖任务", "依赖关系", "depends", "dependson", "dependencies",
+                     "blockedby"], "depends"),
 }
-"""Header text (lower case, spaces removed) → column key."""
+"""Header text (lower case, spaces and emoji variation removed) → column key."""
 
-REQUIRED = {"number": "序号/#", "title": "行动项/Action", "owner": "责任人/Owner", "due": "截止日期/Due"}
+REQUIRED = {"title": "行动项/Action", "owner": "责任人/Owner", "due": "截止日期/Due"}
 
-STATUS_WORDS: dict[str, ItemStatus] = {
-    **{status.value.replace("_", ""): status for status in ItemStatus},
-    "未开始": ItemStatus.NOT_STARTED,
-    "进行中": ItemStatus.IN_PROGRESS,
-    "有风险": ItemStatus.AT_RISK,
-    "已延期": ItemStatus.DELAYED,
-    "延期": ItemStatus.DELAYED,
-    "已完成": ItemStatus.DONE,
-    "完成": ItemStatus.DONE,
-    "completed": ItemStatus.DONE,
-    "todo": ItemStatus.NOT_STARTED,
-}
-"""Status text (lower case, emoji and spaces removed) → status."""
-
-PRIORITY_WORDS: dict[str, Priority] = {
-    "高": Priority.HIGH,
-    "中": Priority.MEDIUM,
-    "低": Priority.LOW,
-    "high": Priority.HIGH,
-    "medium": Priority.MEDIUM,
-    "med": Priority.MEDIUM,
-    "low": Priority.LOW,
-}
-_STARS = {1: Priority.LOW, 2: Priority.MEDIUM, 3: Priority.HIGH}
-_EMOJI_STATUS = {emoji: status for status, emoji in STATUS_EMOJI.items()}
-_NONE_WORDS = {"", "-", "—", "无", "n/a", "none"}
-_NUMBER = re.compile(r"(?:t|#|任务)?0*(\d{1,6})", re.IGNORECASE)
+_NUMBER = re.compile(r"(?:t|#|任务|[a-z]{1,10}-)?0*(\d{1,6})", re.IGNORECASE)
 _SEPARATOR_CELL = re.compile(r":?-+:?")
+_REFERENCE = re.compile(r"\d{1,6}")
 
 
 def split_row(text: str) -> list[str]:
@@ -72,17 +55,24 @@ def split_row(text: str) -> list[str]:
     return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", body)]
 
 
-def _key(header: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", header)).lower()
+def column_key(header: str) -> str | None:
+    """The column a heading names (``DDL`` → ``due``), None when it is not one luodi reads."""
+    folded = re.sub(r"[\s\ufe0f*_:：()（）]", "", unicodedata.normalize("NFKC", header)).lower()
+    return COLUMNS.get(folded) or COLUMNS.get(folded.replace("⭐", "") if folded.startswith("⭐") else folded)
 
 
-def read_header(line: Line, findings: Findings) -> list[str | None] | None:
+def looks_like_header(cells: Sequence[str]) -> bool:
+    """True when at least two cells are headings luodi knows (to tell a header from data)."""
+    return sum(column_key(cell) is not None for cell in cells if cell) >= 2
+
+
+def read_header(row: Row, findings: Findings) -> list[str | None] | None:
     """Column keys in order (None for unknown columns), or None when a required one is missing."""
-    number, text = line
+    number, cells = row
     keys: list[str | None] = []
-    for header in split_row(text):
-        key = COLUMNS.get(_key(header))
-        if key is None:
+    for header in cells:
+        key = column_key(header)
+        if key is None and header.strip():
             findings.warning(number, "table", _("Unknown column {name!r} is ignored").format(name=header))
         elif key in keys:
             findings.error(number, "table", _("Column {name!r} appears twice").format(name=header))
@@ -94,34 +84,53 @@ def read_header(line: Line, findings: Findings) -> list[str | None] | None:
     return None if missing else keys
 
 
-def read_items(lines: Sequence[Line], base: dt.date | None, findings: Findings) -> list[ParsedItem]:
-    """Read a table (header, separator, rows); ``base`` is the meeting's date for the dates."""
-    keys = read_header(lines[0], findings)
-    if keys is None:
-        return []
-    rows = list(lines[1:])
-    if rows and all(_SEPARATOR_CELL.fullmatch(cell.replace(" ", "")) for cell in split_row(rows[0][1])):
-        rows = rows[1:]
+def read_markdown_table(lines: Sequence[Line], context: Context) -> tuple[list[ParsedItem], list[ParsedDependency]]:
+    """A pipe table (header, separator, rows) as lines of text."""
+    rows = [(number, split_row(text)) for number, text in lines]
+    if len(rows) > 1 and all(_SEPARATOR_CELL.fullmatch(cell.replace(" ", "")) for cell in rows[1][1]):
+        del rows[1]
     else:
-        findings.warning(lines[0][0], "table", _("The header is not followed by |---| line"))
+        context.findings.warning(lines[0][0], "table", _("The header is not followed by |---| line"))
+    return read_rows(rows[0], rows[1:], context)
+
+
+def read_rows(
+    header: Row, rows: Sequence[Row], context: Context, *, pad: bool = False
+) -> tuple[list[ParsedItem], list[ParsedDependency]]:
+    """Rows of cells under a header row. ``pad``: short rows are filled with empty cells (a
+    spreadsheet drops trailing empty cells; a Markdown row with too few cells is an error)."""
+    findings = context.findings
+    keys = read_header(header, findings)
+    if keys is None:
+        return [], []
     items: list[ParsedItem] = []
+    dependencies: list[ParsedDependency] = []
     seen: dict[int, int] = {}
-    for number, text in rows:
-        cells = split_row(text)
-        if not any(cells):
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
             continue
+        if pad and len(cells) <= len(keys):
+            cells = [*cells, *[""] * (len(keys) - len(cells))]
+        elif pad and any(cell.strip() for cell in cells[len(keys):]):
+            findings.warning(line, "table", _("Cells beyond the last heading are ignored"))
+            cells = cells[: len(keys)]
+        elif pad:
+            cells = cells[: len(keys)]
         if len(cells) != len(keys):
-            findings.error(
-                number,
-                "table",
-                _("This row has {found} cells, the header has {expected}").format(found=len(cells), expected=len(keys)),
-            )
+            findings.error(line, "table", _("This row has {found} cells, the header has {expected}").format(
+                found=len(cells), expected=len(keys)))
             continue
-        values = {key: cell for key, cell in zip(keys, cells, strict=True) if key is not None}
-        item = _read_row(number, values, base, findings)
+        values = {key: cell.strip() for key, cell in zip(keys, cells, strict=True) if key is not None}
+        item = _read_row(line, values, len(items) + 1, context)
         if item is not None and _is_new(item, seen, findings):
             items.append(item)
-    return items
+            dependencies += _read_depends(line, item.number, values.get("depends", ""), findings)
+    return items, dependencies
+
+
+def is_new_number(item: ParsedItem, seen: dict[int, int], findings: Findings) -> bool:
+    """False (and an error) when another item already has this 序号."""
+    return _is_new(item, seen, findings)
 
 
 def _is_new(item: ParsedItem, seen: dict[int, int], findings: Findings) -> bool:
@@ -135,70 +144,44 @@ def _is_new(item: ParsedItem, seen: dict[int, int], findings: Findings) -> bool:
     return True
 
 
-def _read_row(line: int, cells: dict[str, str], base: dt.date | None, findings: Findings) -> ParsedItem | None:
-    match = _NUMBER.fullmatch(cells["number"])
-    if match is None or int(match[1]) == 0:
-        message = _("序号 {text!r} is not a positive whole number").format(text=cells["number"])
-        findings.error(line, "序号", message)
-        return None
+def _read_depends(line: int, number: int, text: str, findings: Findings) -> list[ParsedDependency]:
+    if optional(text) is None:
+        return []
+    found = [int(ref) for ref in _REFERENCE.findall(text)]
+    if not found:
+        message = _("Cannot read the dependency {text!r}; write the 序号 of the items it waits for").format(text=text)
+        findings.error(line, "dependencies", message)
+    return [ParsedDependency(line, number, prerequisite) for prerequisite in dict.fromkeys(found)]
+
+
+def _read_row(line: int, cells: dict[str, str], position: int, context: Context) -> ParsedItem | None:
+    findings = context.findings
+    number = position
+    if cells.get("number"):
+        match = _NUMBER.fullmatch(cells["number"])
+        if match is None or int(match[1]) == 0:
+            message = _("序号 {text!r} is not a positive whole number").format(text=cells["number"])
+            findings.error(line, "序号", message)
+            return None
+        number = int(match[1])
     title = cells["title"]
     if not title:
         findings.error(line, "title", _("The action is empty"))
-    start = _read_date(line, "start", cells.get("start", ""), base, findings)
-    due = _read_date(line, "due", cells["due"], base, findings)
+    start = read_date(line, "start", cells.get("start", ""), context)
+    due = read_date(line, "due", cells["due"], context)
     if start and due and start.date > due.date:
         findings.warning(line, "start", _("The item starts after it is due"))
     return ParsedItem(
         line=line,
-        number=int(match[1]),
+        number=number,
         title=title,
-        owner=cells["owner"].removeprefix("@").strip(),
+        owner=choose_owner(cells["owner"], line, context.asker),
         start=start.date if start else None,
         due=due.date if due else None,
         due_time=due.time if due else None,
-        deliverable=_optional(cells.get("deliverable", "")),
-        status=_read_status(line, cells.get("status", ""), findings),
-        priority=_read_priority(line, cells.get("priority", ""), findings),
-        acceptance=_optional(cells.get("acceptance", "")),
+        deliverable=optional(cells.get("deliverable", "")),
+        status=read_status(line, cells.get("status", ""), findings),
+        priority=read_priority(line, cells.get("priority", ""), findings),
+        acceptance=optional(cells.get("acceptance", "")),
         due_text=cells["due"],
     )
-
-
-def _optional(text: str) -> str | None:
-    return None if text.lower() in _NONE_WORDS else text
-
-
-def _read_date(line: int, field: str, text: str, base: dt.date | None, findings: Findings) -> DateExpr | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text, base=base)
-    except DateParseError as exc:
-        findings.error(line, field, str(exc))
-        return None
-
-
-def _read_status(line: int, text: str, findings: Findings) -> ItemStatus:
-    emoji = next((_EMOJI_STATUS[char] for char in text if char in _EMOJI_STATUS), None)
-    word = re.sub(r"[\s_?？]", "", "".join(char for char in text if char not in _EMOJI_STATUS)).lower()
-    if word in STATUS_WORDS:
-        return STATUS_WORDS[word]
-    if not word:
-        return emoji or ItemStatus.NOT_STARTED
-    message = _("Unknown status {text!r}; use 未开始, 进行中, 有风险, 已延期 or 已完成").format(text=text)
-    findings.error(line, "status", message)
-    return ItemStatus.NOT_STARTED
-
-
-def _read_priority(line: int, text: str, findings: Findings) -> Priority:
-    stars = sum(text.count(star) for star in "⭐★")
-    word = re.sub(r"[\s⭐★\ufe0f]", "", text).lower()
-    if word in PRIORITY_WORDS:
-        return PRIORITY_WORDS[word]
-    if not word and not stars:
-        return Priority.MEDIUM
-    if not word and stars in _STARS:
-        return _STARS[stars]
-    message = _("Unknown priority {text!r}; use 高, 中, 低 or one to three ⭐").format(text=text)
-    findings.error(line, "priority", message)
-    return Priority.MEDIUM

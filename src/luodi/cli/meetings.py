@@ -15,6 +15,22 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout")]
+AnswerOpt = Annotated[list[str] | None, typer.Option(
+    "--answer", help="Answer one question of the draft: LINE:FIELD=VALUE (repeatable)")]
+DefaultsOpt = Annotated[bool, typer.Option(
+    "--accept-defaults", help="Answer every open question with its first choice (each is printed as a warning)")]
+
+
+def _answers(values: list[str] | None) -> dict[tuple[int, str], str]:
+    """``--answer 12:owner=小王`` → {(12, "owner"): "小王"}; a malformed one is a usage error."""
+    answers: dict[tuple[int, str], str] = {}
+    for text in values or []:
+        where, sep, value = text.partition("=")
+        line, colon, field = where.partition(":")
+        if not sep or not colon or not line.strip().isdigit() or not field.strip() or not value.strip():
+            fail(_("--answer: expected LINE:FIELD=VALUE, got {value!r}").format(value=text))
+        answers[(int(line), field.strip())] = value.strip()
+    return answers
 
 
 def _read(file: Path) -> bytes:
@@ -36,23 +52,34 @@ def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) 
         for severity, findings in ((_("error"), report.errors), (_("warning"), report.warnings)):
             for f in findings:
                 typer.echo(f"{file}:{f.line}: {severity}: [{f.field}] {f.message}", err=True)
+        for q in report.questions:
+            typer.echo(f"{file}:{q.line}: {_('question')}: [{q.field}] {q.message} " +
+                       _("choices: {choices}").format(choices=" | ".join(q.choices)) +
+                       f"  (--answer {q.line}:{q.field}={q.choices[0]})", err=True)
+        if report.questions and not report.errors:
+            typer.echo(_("Answer the questions (--answer LINE:FIELD=VALUE or --accept-defaults); nothing was written."),
+                       err=True)
         if report.ok:
             typer.echo(_("{verb}: {count} items").format(verb=verb, count=len(report.items)) +
                        (_(", meeting {id}").format(id=report.meeting_id) if report.meeting_id else ""))
-    if report.errors:
+    if not report.ok:
         raise typer.Exit(1)
 
 
 @app.command("lint")
-def lint(file: Path, json: JsonOpt = False) -> None:
-    """Check an action-list Markdown file; exit 1 when it has errors. Writes nothing."""
+def lint(file: Path, json: JsonOpt = False, answer: AnswerOpt = None, accept_defaults: DefaultsOpt = False) -> None:
+    """Check an action list (.md, .txt, .xlsx or .csv; a list, table or chat paste); exit 1 when
+    it has errors or open questions. Writes nothing."""
     from luodi.services.capture import meetings
 
     source = _read(file)
+    answers = _answers(answer)
     with session_scope() as session:
         parsed, report = meetings.check(session, source, now=now(), tz=settings().tz,
-                                        max_open_per_week=settings().max_open_per_week, calendar=_calendar())
-        if parsed is not None and report.ok:
+                                        max_open_per_week=settings().max_open_per_week, calendar=_calendar(),
+                                        answers=answers, accept_defaults=accept_defaults,
+                                        end_of_day=settings().end_of_day)
+        if parsed is not None and not report.errors:
             report.items = [_preview(i) for i in parsed.items]
     _show_report(report, file, as_json=json, verb=_("ok"))
 
@@ -69,7 +96,8 @@ def _calendar() -> Any:
 def _preview(item: Any) -> dict[str, Any]:
     return {"number": item.number, "title": item.title, "owner": item.owner,
             "due": item.due.isoformat() if item.due else None, "deliverable": item.deliverable,
-            "status": item.status.value, "priority": item.priority.value, "depends_on": item.depends_on}
+            "status": item.status.value, "priority": item.priority.value, "depends_on": item.depends_on,
+            "source_line": item.source_line}
 
 
 @app.command("import")
@@ -78,16 +106,21 @@ def import_(
     project: Annotated[str | None, typer.Option(help="Project name (default: the list's title)")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show, write nothing")] = False,
     json: JsonOpt = False,
+    answer: AnswerOpt = None,
+    accept_defaults: DefaultsOpt = False,
 ) -> None:
-    """Lint and import an action-list Markdown file, in one transaction."""
+    """Lint and import an action list (.md, .txt, .xlsx or .csv), in one transaction; nothing
+    is written while it has errors or open questions."""
     from luodi.services.capture import meetings
 
     source = _read(file)
+    answers = _answers(answer)
     with session_scope() as session:
         report = meetings.import_action_list(session, source, project=project, now=now(), tz=settings().tz,
                                              max_open_per_week=settings().max_open_per_week,
-                                             calendar=_calendar())
-        if dry_run or report.errors:
+                                             calendar=_calendar(), answers=answers,
+                                             accept_defaults=accept_defaults, end_of_day=settings().end_of_day)
+        if dry_run or not report.ok:
             session.rollback()
             report.meeting_id = None
         else:

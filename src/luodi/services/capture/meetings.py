@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from luodi.capture.markdown import parse_action_list
-from luodi.capture.model import Finding, ParsedMeeting
+from luodi.capture.model import Answers, Finding, ParsedMeeting, Question, ReadOptions
+from luodi.capture.reader import read_draft
 from luodi.domain.enums import ItemStatus
 from luodi.domain.lint import OwnerFacts, lint
 from luodi.domain.workdays import Calendar
@@ -41,10 +41,12 @@ class ImportReport:
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        """No errors and no open questions: the draft can be stored."""
+        return not self.errors and not self.questions
 
     def to_json(self) -> dict[str, Any]:
         def finding(f: Finding) -> dict[str, Any]:
@@ -55,6 +57,7 @@ class ImportReport:
             "errors": [finding(f) for f in self.errors],
             "warnings": [finding(f) for f in self.warnings],
             "items": self.items,
+            "questions": [question.to_json() for question in self.questions],
         }
 
 
@@ -64,12 +67,18 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 
 def check(
     session: Session, source: bytes | str, *, now: datetime, tz: ZoneInfo, max_open_per_week: int = 5,
-    calendar: Calendar | None = None,
+    calendar: Calendar | None = None, answers: Answers | None = None, accept_defaults: bool = False,
+    end_of_day: time | None = None,
 ) -> tuple[ParsedMeeting | None, ImportReport]:
-    """Parse and lint ``source`` against the people directory (and, given a working-day
-    calendar, warn about due dates on non-working days); writes nothing."""
-    parsed = parse_action_list(source)
-    report = ImportReport()
+    """Read (any format: :func:`luodi.capture.reader.read_draft`) and lint ``source`` against
+    the people directory (and, given a working-day calendar, warn about due dates on non-working
+    days); writes nothing. ``answers`` answer the draft's questions by (line, field)."""
+    options = ReadOptions(now=now.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0), calendar=calendar,
+                          answers=dict(answers or {}), accept_defaults=accept_defaults)
+    if end_of_day is not None:
+        options.end_of_day = end_of_day
+    parsed = read_draft(source, options)
+    report = ImportReport(questions=list(parsed.questions))
     findings = list(parsed.findings)
     meeting = parsed.meeting
     if meeting is not None:
@@ -135,21 +144,26 @@ def import_action_list(
     tz: ZoneInfo,
     max_open_per_week: int = 5,
     calendar: Calendar | None = None,
+    answers: Answers | None = None,
+    accept_defaults: bool = False,
+    end_of_day: time | None = None,
 ) -> ImportReport:
     """Lint, then store the meeting with its decisions, items and dependencies.
 
-    On lint errors nothing is written and the report carries them. Otherwise rows are added
-    and flushed; the caller commits (or rolls back for a dry run).
+    On lint errors or open questions nothing is written and the report carries them. Otherwise
+    rows are added and flushed; the caller commits (or rolls back for a dry run).
     """
     parsed, report = check(session, source, now=now, tz=tz, max_open_per_week=max_open_per_week,
-                           calendar=calendar)
-    if parsed is None or report.errors:
+                           calendar=calendar, answers=answers, accept_defaults=accept_defaults, end_of_day=end_of_day)
+    if parsed is None or not report.ok:
         return report
     meeting = _store(session, parsed, project_name=project or parsed.title, now=now, tz=tz)
     meeting.source = source if isinstance(source, str) else source.decode("utf-8", "replace")
     items = session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number)).all()
     report.meeting_id = meeting.id
-    report.items = public_list(session, items)
+    lines = {item.number: item.source_line for item in parsed.items}
+    report.items = [row | {"source_line": lines.get(item.number or 0, 0)}
+                    for item, row in zip(items, public_list(session, items), strict=True)]
     return report
 
 
