@@ -68,8 +68,8 @@ def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) 
 
 @app.command("lint")
 def lint(file: Path, json: JsonOpt = False, answer: AnswerOpt = None, accept_defaults: DefaultsOpt = False) -> None:
-    """Check an action list (.md, .txt, .xlsx or .csv; a list, table or chat paste); exit 1 when
-    it has errors or open questions. Writes nothing."""
+    """Check an action list (Markdown, a list, a table or a chat paste); exit 1 when it has errors
+    or open questions. Writes nothing."""
     from luodi.services.capture import meetings
 
     source = _read(file)
@@ -109,8 +109,8 @@ def import_(
     answer: AnswerOpt = None,
     accept_defaults: DefaultsOpt = False,
 ) -> None:
-    """Lint and import an action list (.md, .txt, .xlsx or .csv), in one transaction; nothing
-    is written while it has errors or open questions."""
+    """Lint and import an action list (Markdown, a list, a table or a chat paste), in one
+    transaction; nothing is written while it has errors or open questions."""
     from luodi.services.capture import meetings
 
     source = _read(file)
