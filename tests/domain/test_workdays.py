@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from luodi.domain.workdays import (
     Calendar,
     CalendarKind,
+    CalendarSource,
     QuietHours,
     Shift,
+    YearSchedule,
     load_overrides,
     parse_overrides,
     to_local,
@@ -82,15 +84,39 @@ def test_other_kinds() -> None:
 
 # ---------------------------------------------------------------- years without data, overrides
 
-def test_year_without_data_falls_back_to_weekends_and_says_so() -> None:
+def test_year_without_data_falls_back_to_statutory_holidays_and_says_so() -> None:
     calendar = Calendar()
     assert calendar.warnings() == []
+    assert calendar.source(2026) is CalendarSource.OFFICIAL and calendar.source(2027) is CalendarSource.STATUTORY
     assert not calendar.is_workday(date(2027, 1, 2))  # Saturday
-    assert calendar.is_workday(date(2027, 1, 1))  # a Friday: New Year unknown without data
+    assert not calendar.is_workday(date(2027, 1, 1))  # a Friday, 元旦 by law
+    # The dates: 除夕 (2027-02-05) and 正月初三 (2027-02-08) are statutory holidays, and
+    # 初一, 初二 on the weekend give 补假 on 9 and 10 February.
+    assert [calendar.is_workday(date(2027, 2, d)) for d in (4, 5, 8, 9, 10, 11)] == [
+        True, False, False, False, False, True]
+    assert calendar.is_workday(date(2027, 1, 4))  # an ordinary Monday
     assert calendar.uncovered_years(date(2026, 6, 1), date(2028, 1, 1)) == [2027, 2028]
     with use_language("en"):
-        assert calendar.warnings() == ["No holiday data for 2027: weekends only; add an override file."]
+        assert calendar.warnings() == [
+            "No official holiday schedule for 2027: statutory holidays only, no 调休 working days; "
+            "load the State Council notice with `luodi calendar import`."]
     assert not calendar.has_data(2027) and calendar.has_data(2026)
+    assert calendar.schedule(2027).workdays == frozenset()  # no 调休 without a notice
+
+
+def test_a_loaded_schedule_answers_for_its_year_and_wins_for_the_dates_it_names() -> None:
+    loaded = YearSchedule(2027, frozenset({date(2027, 2, 5) + timedelta(days=n) for n in range(8)}
+                                          | {date(2026, 12, 31)}),
+                          frozenset({date(2027, 2, 13)}))
+    calendar = Calendar(loaded=[loaded])
+    assert calendar.source(2027) is CalendarSource.LOADED and calendar.has_data(2027)
+    assert not calendar.is_workday(date(2027, 2, 12)) and calendar.is_workday(date(2027, 2, 13))
+    assert calendar.is_workday(date(2027, 1, 1))  # the loaded notice does not name it: a Friday
+    assert not calendar.is_workday(date(2026, 12, 31))  # a spill-over date wins over the official year
+    assert calendar.warnings() == []
+    before = calendar.fingerprint()
+    assert calendar.set_loaded([]) and calendar.fingerprint() != before
+    assert not calendar.set_loaded([]) and calendar.source(2027) is CalendarSource.STATUTORY
 
 
 def test_override_file_covers_a_year_the_package_does_not_know() -> None:

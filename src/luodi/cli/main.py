@@ -10,6 +10,7 @@ import typer
 
 from luodi.cli import (
     acceptance,
+    calendar,
     followup,
     items,
     meetings,
@@ -41,6 +42,7 @@ app.add_typer(outbox.outbox_app, name="outbox", help="Messages waiting, sent, fa
 app.add_typer(outbox.channel_app, name="channel", help="Group bots and webhooks.")
 app.add_typer(users.app, name="user", help="Users who log in to the web app, and their roles.")
 app.add_typer(users.token_app, name="token", help="Personal API tokens.")
+app.add_typer(calendar.app, name="calendar", help="Working days per year; load the State Council's holiday notice.")
 app.command("worker")(worker.worker)
 app.command("tick")(worker.tick)
 app.command("timeline")(worker.timeline)

@@ -106,6 +106,8 @@ def timeline(
     ctx = RuleContext.from_settings(settings())
     with session_scope() as session, service_errors():
         rows = meeting_timeline(session, meeting, ctx=ctx)
+    for line in ctx.calendar.warnings():
+        typer.echo(_("warning: {text}").format(text=line), err=True)
     if json:
         print_json(rows)
         return

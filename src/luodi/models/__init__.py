@@ -4,6 +4,7 @@ from luodi.models.accounts import ApiToken, User, UserRole, WebSession
 from luodi.models.audit import AuditEntry
 from luodi.models.base import Base
 from luodi.models.board import Comment, Milestone, MilestoneItem
+from luodi.models.calendar import CalendarYear
 from luodi.models.followup import (
     AcceptanceRound,
     Blocker,
@@ -34,6 +35,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Blocker",
+    "CalendarYear",
     "CarriedItem",
     "Channel",
     "Comment",

@@ -91,7 +91,7 @@ def check(
             max_open_per_week=max_open_per_week,
         )
         if calendar is not None:
-            findings += _non_working_dues(meeting, calendar)
+            findings += _non_working_dues(meeting, calendar) + _statutory_years(session, meeting, calendar)
     findings.sort(key=lambda f: (f.line, f.field))
     report.errors = [f for f in findings if f.severity == "error"]
     report.warnings = [f for f in findings if f.severity == "warning"]
@@ -106,6 +106,19 @@ def _non_working_dues(meeting: ParsedMeeting, calendar: Calendar) -> list[Findin
                     date=item.due.isoformat()))
         for item in meeting.items if item.due and not calendar.is_workday(item.due)
     ]
+
+
+def _statutory_years(session: Session, meeting: ParsedMeeting, calendar: Calendar) -> list[Finding]:
+    """One warning per due year that has no official or loaded holiday schedule (issue 11), on
+    the first item due in it."""
+    from luodi.domain.workdays import statutory_warning
+    from luodi.services import calendar as calendars
+
+    calendars.refresh(session, calendar)
+    dated = [item for item in meeting.items if item.due]
+    years = calendars.statutory_years(calendar, [item.due for item in dated if item.due])
+    return [Finding(line=min(item.line for item in dated if item.due and item.due.year == year), field="due",
+                    severity="warning", message=statutory_warning(year)) for year in years]
 
 
 def _directory(session: Session, names: Sequence[str]) -> dict[str, OwnerFacts]:

@@ -115,6 +115,7 @@ def plan(session: Session, *, now: datetime, ctx: RuleContext, scheduled: bool =
     lies in the rules' window, plus delayed items.
     """
     result = Plan(at=now)
+    ctx.refresh_calendar(session)
     planner = _Planner(session, now=now, ctx=ctx, result=result, scheduled=scheduled)
     planner.items()
     planner.meetings()
@@ -184,8 +185,7 @@ class _Planner:
     def _fingerprint(self) -> str:
         """What the schedule was computed from: the rules of every project, the calendar, the zone."""
         rule_sets = sorted((p.id, self.ctx.rules_for(p.id, p.settings, p.name)) for p in self.projects.values())
-        calendar = (self.ctx.calendar.kind, sorted(self.ctx.calendar.overrides.items()))
-        return repr((self.ctx.rules, rule_sets, calendar, str(self.ctx.tz)))
+        return repr((self.ctx.rules, rule_sets, self.ctx.calendar.fingerprint(), str(self.ctx.tz)))
 
     def _facts(self, item: Item) -> ItemFacts:
         delayed_on = to_local(item.delayed_at, self.ctx.tz).date() if item.delayed_at else None

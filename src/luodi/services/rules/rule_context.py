@@ -15,6 +15,8 @@ from luodi.domain.rules import DEFAULT_RULES, Rule, effective_rules
 from luodi.domain.workdays import Calendar, QuietHours, load_overrides
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from luodi.config import Settings
 
 
@@ -40,6 +42,14 @@ class RuleContext:
         if key not in self._windows:
             self._windows[key] = candidate_due_window(rules, self.calendar, today, since=since)
         return self._windows[key]
+
+    def refresh_calendar(self, session: Session) -> None:
+        """Load the admin's holiday notices into the calendar (a worker sees one loaded while it
+        runs); a change forgets the memoised windows computed under the old calendar."""
+        from luodi.services.calendar import refresh
+
+        if refresh(session, self.calendar):
+            self._windows.clear()
 
     def rules_for(self, project_id: int, project_settings: dict[str, Any] | None,
                   project_name: str | None = None) -> tuple[Rule, ...]:
@@ -76,7 +86,9 @@ class RuleContext:
 
 
 def calendar_from_settings(settings: Settings) -> Calendar:
-    """The working-day calendar: LUODI_CALENDAR plus the LUODI_CALENDAR_OVERRIDES file.
+    """The working-day calendar: LUODI_CALENDAR plus the LUODI_CALENDAR_OVERRIDES file (the
+    notices loaded into the database come with :meth:`RuleContext.refresh_calendar` or
+    ``services.calendar.refresh``).
 
     Raises OSError or ValueError (naming the file and line) for an unreadable override file.
     """

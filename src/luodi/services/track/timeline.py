@@ -22,6 +22,7 @@ def meeting_timeline(session: Session, meeting_id: int, *, ctx: RuleContext) -> 
     Times are local (the organisation's zone). Superseded reminders are listed with a note.
     """
     meeting = meetings.get(session, meeting_id)
+    ctx.refresh_calendar(session)
     items = session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number, Item.id)).all()
     by_id = {item.id: item for item in items}
     edges = session.execute(
