@@ -152,3 +152,38 @@ def test_a_huge_column_is_counted_up_to_a_cap(world: World, monkeypatch: Any) ->
     column = page.split('data-status="not_started"')[1].split("</section>")[0]
     assert "data-count>30+<" in column and column.count("data-card ") == 25
     assert "在列表中查看更多" in column or "More in the table" in column
+
+
+def test_an_overdue_card_shows_overdue_before_the_rules_run_with_labelled_confirmation(world: World) -> None:
+    """Lateness is drawn from the due date and the organisation's today, not from the stored status."""
+    world.clock.advance(days=6)   # 10/2 in Shanghai: T001 (due 9/30, 进行中) is 2 days late; no tick has run
+    client = world.client("coordinator")
+    board = client.get("/board").text
+    card = board.split(f'id="card-{world.ids["T001"]}"')[1].split("</li>")[0]
+    assert 'data-late="2"' in card and "逾期2天" in card
+    assert world.item("T001").status is ItemStatus.IN_PROGRESS   # stored status untouched
+    assert "未确认" in card and "?" not in card.replace("?status", "")
+    legend = board.split('class="board-legend"')[1].split("</dl>")[0]
+    assert "已确认" in legend and "未确认" in legend and "逾期" in legend
+    t002 = board.split(f'id="card-{world.ids["T002"]}"')[1].split("</li>")[0]
+    assert "data-late" not in t002                                  # due 10/5: not late yet
+    table = client.get("/items").text
+    row = table.split(f'<td class="code"><a href="/items/{world.ids["T001"]}">')[1].split("</tr>")[0]
+    assert "逾期2天" in row and "未确认" in row
+    item = client.get(f"/items/{world.ids['T001']}").text
+    assert "逾期2天" in item and "未确认" in item
+    english = client.get("/board?lang=en", headers={"Accept-Language": "en"})
+    assert english.status_code == 200
+
+
+def test_filters_live_in_the_url_and_follow_a_switch_of_view(world: World) -> None:
+    client = world.client("coordinator")
+    owner = world.ids["xiaowang"]
+    board = client.get(f"/board?owner={owner}&priority=high").text
+    link = re.search(r'href="(/items\?[^"]+)" data-view-switch', board)
+    assert link and f"owner={owner}" in link.group(1) and "priority=high" in link.group(1)
+    table = client.get(link.group(1).replace("&amp;", "&")).text
+    assert re.findall(r'<td class="code"><a href="/items/\d+">([^<]+)</a>', table) == ["T001"]
+    back = re.search(r'href="(/board\?[^"]+)" data-view-switch', table)
+    assert back and f"owner={owner}" in back.group(1)
+    assert f'<option value="{owner}" selected' in table

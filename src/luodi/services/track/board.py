@@ -82,6 +82,7 @@ class Card:
     meeting: str | None = None
     project: str = ""
     progress: Progress | None = None  # subtasks done / rolled-up percentage
+    days_late: int = 0               # whole days past the due date (today − due), 0 when not overdue
 
 
 def _cards(rows: Sequence[Row[*tuple[Any, ...]]], viewer: Viewer, *, today: date) -> list[Card]:
@@ -91,6 +92,7 @@ def _cards(rows: Sequence[Row[*tuple[Any, ...]]], viewer: Viewer, *, today: date
         cards.append(Card(
             id=item_id, code=code, title=title, owner=owner, due=due, start=start, priority=priority, status=status,
             version=version, confirmed=confirmed_at is not None, overdue=due < today and status is not ItemStatus.DONE,
+            days_late=(today - due).days if due < today and status is not ItemStatus.DONE else 0,
             can_update=viewer.can(Permission.UPDATE, project_id, owns_item=owner_id == viewer.person_id),
             deliverable=deliverable, meeting=extra[0] if extra else None, project=extra[1] if extra else "",
         ))
