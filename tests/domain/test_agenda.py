@@ -71,6 +71,17 @@ def test_urgent_reasons_never_wait_for_the_weekly_meeting() -> None:
     assert channel_for(weekly, Reason.BLOCKER, DAY1) is ContactChannel.IM
 
 
+def test_an_unconfirmed_item_after_the_deadline_is_a_phone_call_before_anything_but_a_blocker() -> None:
+    # 「下午5点前,逐个电话确认」: the call list of CONF-1 is part of the day's follow-ups.
+    late = facts(unconfirmed=True, reachable=frozenset(ContactChannel), status=ItemStatus.AT_RISK)
+    found = reasons(late, DAY1, CHINA)
+    assert found[:2] == [Reason.UNCONFIRMED, Reason.AT_RISK]
+    assert channel_for(late, Reason.UNCONFIRMED, DAY1) is ContactChannel.PHONE
+    assert channel_for(facts(unconfirmed=True), Reason.UNCONFIRMED, DAY1) is ContactChannel.IM   # no phone number
+    assert Reason.UNCONFIRMED not in reasons(facts(), DAY1, CHINA)
+    assert list(Reason).index(Reason.BLOCKER) < list(Reason).index(Reason.UNCONFIRMED)
+
+
 def test_nothing_on_holidays_for_done_items_or_when_a_review_is_pending() -> None:
     assert reasons(facts(), date(2026, 9, 19), CHINA) == []  # a Saturday
     assert reasons(facts(ItemStatus.DONE), date(2026, 9, 18), CHINA) == []

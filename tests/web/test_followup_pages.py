@@ -123,3 +123,60 @@ def test_weekly_review_and_metrics_pages_draw_svg(world: World) -> None:
     assert api["items"] == 3 and api["clear_owner"]["value"] == 1.0
     report = world.api("viewer").get("/api/v1/reports/weekly?week=2026-W40&project=Q4").json()
     assert [i["code"] for i in report["next_week"]] == ["T001", "T002", "T003"] and report["delayed"] == []
+
+
+def _sent_monday_morning(world: World) -> None:
+    """The list went out Monday 09:00 (Shanghai), confirmations due 18:00; 小王 confirmed T001 at once."""
+    from luodi.models import Item, Meeting
+
+    with world.session() as session:
+        meeting = session.get_one(Meeting, world.ids["meeting"])
+        meeting.list_sent_at = MONDAY
+        meeting.confirm_deadline = MONDAY.replace(hour=10)   # 18:00 in Shanghai
+        session.get_one(Item, world.ids["T001"]).confirmed_at = MONDAY
+        session.commit()
+
+
+def test_after_the_confirmation_deadline_today_lists_whom_to_call_with_their_phone(world: World) -> None:
+    _sent_monday_morning(world)
+    client = world.client("coordinator")
+    world.clock.current = MONDAY.replace(hour=9, minute=30)   # 17:30: before the deadline, nobody to call yet
+    before = client.get("/today").text
+    assert "未按时确认" not in before
+    world.clock.current = MONDAY.replace(hour=10, minute=30)  # 18:30: the article's call list
+    page = client.get("/today").text
+    with world.session() as session:
+        rows = {row.item.code: row for row in session.scalars(select(FollowUp).where(FollowUp.reason == "unconfirmed"))}
+        assert set(rows) == {"T002", "T003"}                  # 小王 confirmed T001
+        assert {row.channel for row in rows.values()} == {"phone"}
+        assert "please confirm" in rows["T002"].message      # 小李 reads English (his setting)
+        assert "请确认" in rows["T003"].message and "小陈" in rows["T003"].message
+    entry = page.split(f'id="followup-{rows["T002"].id}"')[1].split("</li>")[0]
+    assert "未按时确认" in entry and "电话" in entry
+    assert 'href="tel:13800000004"' in entry and "13800000004" in entry
+    assert f'data-copy-button="message-{rows["T002"].id}"' in entry
+    assert f'action="/followups/{rows["T002"].id}/done"' in entry
+    done = client.post(f"/followups/{rows['T002'].id}/done",
+                       data={"csrf": world.csrf["coordinator"], "outcome": "已电话确认, 小李收到"})
+    assert done.status_code == 303
+    with world.session() as session:
+        stored = session.get_one(FollowUp, rows["T002"].id)
+        assert stored.status.value == "done" and stored.outcome == "已电话确认, 小李收到"
+    assert "已电话确认, 小李收到" in client.get("/today").text
+    api = world.api("coordinator").get("/api/v1/today").json()["followups"]
+    assert [f["item"] for f in api if f["reason"] == "unconfirmed"] == ["T002", "T003"]
+
+
+def test_today_brings_at_risk_due_soon_and_overdue_items_with_their_reasons(world: World) -> None:
+    from luodi.domain.enums import ItemStatus
+    from luodi.models import Item
+
+    with world.session() as session:
+        session.get_one(Item, world.ids["T002"]).status = ItemStatus.AT_RISK
+        session.commit()
+    world.clock.current = datetime(2026, 10, 9, 1, 0, tzinfo=UTC)  # Friday 10/9: T001 (9/30) overdue, T003 (10/10) soon
+    api = {f["item"]: f for f in world.api("coordinator").get("/api/v1/today").json()["followups"]}
+    assert api["T001"]["reason"] == "overdue"
+    assert "at_risk" in api["T002"]["reasons"]
+    page = world.client("coordinator").get("/today").text
+    assert "已逾期" in page and "有风险" in page

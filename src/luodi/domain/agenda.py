@@ -31,6 +31,7 @@ class Reason(StrEnum):
     """Why to contact someone today, most urgent first (the order of the agenda)."""
 
     BLOCKER = "blocker"
+    UNCONFIRMED = "unconfirmed"  # the confirmation deadline passed: call (「逐个电话确认」)
     AT_RISK = "at_risk"
     OVERDUE = "overdue"
     NOT_STARTED = "not_started"
@@ -39,7 +40,8 @@ class Reason(StrEnum):
     CADENCE = "cadence"
 
 
-URGENT = frozenset({Reason.BLOCKER, Reason.AT_RISK, Reason.OVERDUE, Reason.NOT_STARTED, Reason.DUE_SOON})
+URGENT = frozenset({Reason.BLOCKER, Reason.UNCONFIRMED, Reason.AT_RISK, Reason.OVERDUE, Reason.NOT_STARTED,
+                    Reason.DUE_SOON})
 ORDER = {reason: index for index, reason in enumerate(Reason)}
 
 
@@ -81,6 +83,7 @@ class ItemFacts:
     awaiting_review: bool = False  # a final version was submitted and not yet accepted
     open_prerequisites: tuple[str, ...] = ()  # owners of unfinished items this one waits for
     supervisor: str | None = None
+    unconfirmed: bool = False  # the list was sent, its confirmation deadline passed, the owner has not confirmed
     reachable: frozenset[ContactChannel] = field(
         default_factory=lambda: frozenset({ContactChannel.IM, ContactChannel.IN_PERSON, ContactChannel.MEETING}))
 
@@ -101,6 +104,8 @@ def reasons(facts: ItemFacts, today: date, calendar: Calendar, *,
         return []
     found: list[Reason] = []
     cad = facts.cadence
+    if facts.unconfirmed:
+        found.append(Reason.UNCONFIRMED)
     if facts.status is ItemStatus.AT_RISK:
         found.append(Reason.AT_RISK)
     if facts.status is ItemStatus.DELAYED or cad.due < today:
@@ -119,11 +124,14 @@ def reasons(facts: ItemFacts, today: date, calendar: Calendar, *,
 def channel_for(facts: ItemFacts, reason: Reason, today: date) -> ContactChannel:
     """The first channel of today's cadence rule the owner can be reached by.
 
-    An urgent reason never waits for the weekly meeting; a blocker goes to IM (「立即拉群」).
+    An urgent reason never waits for the weekly meeting; a blocker goes to IM (「立即拉群」); a
+    missing confirmation is a phone call when the number is known.
     Fallbacks: IM, phone, in person.
     """
     if reason is Reason.BLOCKER:
         return ContactChannel.IM
+    if reason is Reason.UNCONFIRMED:   # 「下午5点前,逐个电话确认」: the phone first
+        return ContactChannel.PHONE if ContactChannel.PHONE in facts.reachable else ContactChannel.IM
     preferred = list(rule_on(facts.cadence, today).channels)
     preferred += [ContactChannel.IM, ContactChannel.PHONE, ContactChannel.IN_PERSON]
     for channel in preferred:

@@ -53,6 +53,8 @@ def message(reason: Reason, facts: MessageFacts, lang: str) -> str:
         return _("%(name)s, your “%(title)s” is due %(when)s and has not started yet? "
                  "What is in the way? How can I help?") % values
     texts = {
+        Reason.UNCONFIRMED: _("%(name)s, please confirm “%(title)s” (due %(when)s): have you received and understood "
+                              "it? If anything is unclear, tell me now and we will sort it out."),
         Reason.AT_RISK: _("%(name)s, your “%(title)s” is due %(when)s. Can you finish it on time? "
                           "Is there anything to coordinate?"),
         Reason.NOT_STARTED: _("%(name)s, your “%(title)s” has not started yet. Is something in the way? "
@@ -69,6 +71,7 @@ def reason_label(reason: Reason, lang: str) -> str:
     _ = translations(lang).gettext
     return {
         Reason.BLOCKER: _("Blocker"),
+        Reason.UNCONFIRMED: _("Not confirmed by the deadline"),
         Reason.AT_RISK: _("At risk"),
         Reason.OVERDUE: _("Overdue"),
         Reason.NOT_STARTED: _("Not started after 3 days"),

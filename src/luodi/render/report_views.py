@@ -133,6 +133,8 @@ class TodayLine:
     outcome: str | None
     responses: tuple[str, ...] = field(default_factory=tuple)  # FU-2 responses, already in words
     kind: str = ""  # the reason's code (blocker, at_risk …), for styling
+    phone: str | None = None  # the owner's phone number (a tel: link on the page)
+    channel_code: str = ""  # the channel's code (phone, im …)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ the item ids it is given, so the cost grows with the agenda, not with the databa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -112,8 +112,17 @@ def reachable(person: Person) -> frozenset[ContactChannel]:
     return frozenset(channels)
 
 
-def item_facts(session: Session, items: Sequence[Item], *, tz: ZoneInfo, today: date) -> dict[int, ItemFacts]:
-    """The agenda facts of each item, with a fixed number of queries."""
+def unconfirmed_at(item: Item, now: datetime) -> bool:
+    """The item's list was sent, its confirmation deadline has passed at ``now``, and its owner has not confirmed."""
+    meeting = item.meeting
+    if meeting is None or meeting.list_sent_at is None or meeting.confirm_deadline is None:
+        return False
+    return now >= meeting.confirm_deadline and (item.confirmed_at is None or item.confirmed_at > now)
+
+
+def item_facts(session: Session, items: Sequence[Item], *, tz: ZoneInfo, today: date,
+               now: datetime | None = None) -> dict[int, ItemFacts]:
+    """The agenda facts of each item, with a fixed number of queries (``now``: for the confirmation deadline)."""
     ids = [item.id for item in items]
     traits = item_traits(session, items, tz=tz)
     contacts = last_contacts(session, ids, before=today)
@@ -127,7 +136,7 @@ def item_facts(session: Session, items: Sequence[Item], *, tz: ZoneInfo, today: 
             cadence=CadenceFacts(item.priority, start_of(item, tz), item.due, traits[item.id][0]),
             last_contact=contacts.get(item.id), awaiting_review=item.id in reviews,
             open_prerequisites=prerequisites.get(item.id, ()), supervisor=supervisor,
-            reachable=reachable(item.owner),
+            unconfirmed=now is not None and unconfirmed_at(item, now), reachable=reachable(item.owner),
         )
     return facts
 

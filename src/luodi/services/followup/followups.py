@@ -81,7 +81,7 @@ def build(session: Session, *, now: datetime, tz: ZoneInfo, calendar: Calendar,
     """The agenda of ``now``'s local day for ``coordinator`` (everyone's items when None)."""
     today = to_local(now, tz).date()
     items = agenda_facts.open_items(session, coordinator_id=coordinator.id if coordinator else None, project=project)
-    facts = agenda_facts.item_facts(session, items, tz=tz, today=today)
+    facts = agenda_facts.item_facts(session, items, tz=tz, today=today, now=now)
     blockers = agenda_facts.open_blockers(session, [item.id for item in items])
     entries: list[Entry] = []
     helps: dict[int, list[Intervention]] = {}
@@ -160,3 +160,16 @@ def mark_done(session: Session, followup_id: int, outcome: str, *, actor: Actor,
     record(session, actor=actor, at=now, entity="followup", entity_id=row.id, item_id=row.item_id, action="done",
            field="outcome", after=outcome)
     return row
+
+
+def open_count(session: Session, *, coordinator_id: int, day: date) -> int:
+    """How many of the day's stored follow-ups of a coordinator are still open (the navigation's badge).
+
+    Reads what the day's agenda stored (built when 今日跟进 is opened — the coordinator's landing
+    page — or by the daily digest); one indexed count (ix_followup_day).
+    """
+    from sqlalchemy import func
+
+    return int(session.scalar(select(func.count()).select_from(FollowUp).where(
+        FollowUp.day == day, FollowUp.coordinator_id == coordinator_id,
+        FollowUp.status == FollowUpStatus.OPEN)) or 0)

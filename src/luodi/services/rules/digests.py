@@ -35,7 +35,8 @@ def today_view(agenda: Agenda, *, lang: str) -> TodayView:
             id=row.id, code=row.item.code, title=row.item.title, owner=row.person.name,
             reason=reason_label(Reason(row.reason), lang), channel=channel_label(ContactChannel(row.channel), lang),
             message=row.message, done=row.status is FollowUpStatus.DONE, outcome=row.outcome,
-            responses=tuple(intervention_text(h, lang).response for h in helps), kind=row.reason))
+            responses=tuple(intervention_text(h, lang).response for h in helps), kind=row.reason,
+            phone=row.person.phone, channel_code=row.channel))
     return TodayView(day=agenda.day, coordinator=agenda.coordinator.name if agenda.coordinator else None,
                      lines=tuple(lines))
 

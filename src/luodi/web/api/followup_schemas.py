@@ -37,7 +37,8 @@ class FollowUpPublic(BaseModel):
     id: int
     item: str = Field(description="The item's code, T001")
     owner: str
-    reason: str = Field(description="blocker | at_risk | overdue | not_started | due_soon | first_time | cadence")
+    reason: str = Field(description="blocker | unconfirmed | at_risk | overdue | not_started | due_soon | "
+                                    "first_time | cadence")
     channel: str = Field(description="phone | in_person | im | email | meeting")
     message: str = Field(description="Ready to copy or send, in the owner's language")
     reasons: list[str]
