@@ -203,7 +203,7 @@ def _render_for(session: Session, person: Person, firings: list[PlannedFiring], 
     """Render every kind due for ``person`` at this moment; join them, most severe first."""
     by_kind: dict[MessageKind, list[PlannedFiring]] = defaultdict(list)
     for planned in firings:
-        by_kind[_kind(planned.rule_id, _template(planned, ctx))].append(planned)
+        by_kind[_kind(planned.rule_id, _template(session, planned, ctx))].append(planned)
     kinds = sorted(by_kind, key=lambda k: SEVERITY.index(k) if k in SEVERITY else len(SEVERITY))
     rendered = [render_message(_view(session, kind, person, by_kind[kind], ctx=ctx), lang=person.language,
                                template_dir=ctx.template_dir) for kind in kinds]
@@ -212,8 +212,13 @@ def _render_for(session: Session, person: Person, firings: list[PlannedFiring], 
             "\n\n".join(r.markdown for r in rendered))
 
 
-def _template(planned: PlannedFiring, ctx: RuleContext) -> str | None:
-    return next((rule.template for rule in ctx.rules if rule.id == planned.rule_id), None)
+def _template(session: Session, planned: PlannedFiring, ctx: RuleContext) -> str | None:
+    """The template the firing's rule names — the rule as the item's (or meeting's) project has it,
+    so a project's ``template`` override is honoured."""
+    project_id = planned.item.project_id if planned.item else (planned.meeting.project_id if planned.meeting else None)
+    project = session.get(Project, project_id) if project_id is not None else None
+    rules = ctx.rules_for(project.id, project.settings, project.name) if project else ctx.rules
+    return next((rule.template for rule in rules if rule.id == planned.rule_id), None)
 
 
 def _view(session: Session, kind: MessageKind, person: Person, firings: list[PlannedFiring], *,

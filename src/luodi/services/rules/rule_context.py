@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 from luodi.config import config_file
 from luodi.domain.occasions import candidate_due_window
-from luodi.domain.rules import DEFAULT_RULES, Rule, effective_rules
+from luodi.domain.rules import DEFAULT_RULES, Rule, RuleConfigError, effective_rules
 from luodi.domain.workdays import Calendar, QuietHours, load_overrides
+from luodi.i18n import gettext as _
+from luodi.render.views import MessageKind
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -58,7 +60,8 @@ class RuleContext:
         if project_id not in self._project_rules:
             base = self.project_rules_by_name.get(project_name or "", self.rules)
             overrides = (project_settings or {}).get("rules")
-            self._project_rules[project_id] = effective_rules(overrides, base=base) if overrides else base
+            self._project_rules[project_id] = check_templates(effective_rules(overrides, base=base)
+                                                              if overrides else base)
         return self._project_rules[project_id]
 
     @classmethod
@@ -70,8 +73,8 @@ class RuleContext:
         if path.exists():
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         overrides = document.get("rules")
-        rules = effective_rules(overrides) if overrides else DEFAULT_RULES
-        by_name = {name: effective_rules(table["rules"], base=rules)
+        rules = check_templates(effective_rules(overrides) if overrides else DEFAULT_RULES)
+        by_name = {name: check_templates(effective_rules(table["rules"], base=rules))
                    for name, table in (document.get("projects") or {}).items() if table.get("rules")}
         return cls(
             tz=settings.tz,
@@ -83,6 +86,21 @@ class RuleContext:
             template_dir=settings.template_dir,
             apps=settings.direct_apps,
         )
+
+
+#: What a rule's ``template`` may name: the built-in message kinds (their wording can be changed
+#: in LUODI_TEMPLATE_DIR/messages/<kind>/), and ``call_list`` for the confirmation call list.
+TEMPLATE_NAMES = (*(kind.value for kind in MessageKind), "call_list")
+
+
+def check_templates(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """``rules`` unchanged; RuleConfigError naming the rule when a template is no built-in kind
+    (a new name would otherwise silently fall back to the 3-day reminder's wording)."""
+    for rule in rules:
+        if rule.template not in TEMPLATE_NAMES:
+            raise RuleConfigError(rule.id, "template", _("unknown message template {value!r}; one of: {names}").format(
+                value=rule.template, names=", ".join(TEMPLATE_NAMES)))
+    return rules
 
 
 def calendar_from_settings(settings: Settings) -> Calendar:
