@@ -81,7 +81,9 @@ class Settings(BaseSettings):
     clock: datetime | None = Field(
         None, description="Freeze the clock at this moment (ISO-8601 with offset): rehearsals, replays, tests"
     )
-    dev_mode: bool = Field(False, description="Allows placeholder secrets; never in production")
+    dev_mode: bool = Field(
+        False, description="Accepts a placeholder LUODI_SECRET_KEY (change-me, secret …); never in production"
+    )
     # IM app bots for direct messages (docs/channels.md); each is off until its id and secret are set.
     feishu_app_id: str | None = Field(None, description="Feishu/Lark custom app: App ID (cli_…)")
     feishu_app_secret: SecretStr | None = Field(None, description="Feishu/Lark custom app: App Secret")
@@ -139,8 +141,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secret(self) -> Self:
-        if self.secret_key.get_secret_value() in PLACEHOLDER_SECRETS:
+        """Unset: a generated per-installation secret. A placeholder (``change-me``…) signs links
+        anyone can forge, so it is refused unless LUODI_DEV_MODE is on."""
+        value = self.secret_key.get_secret_value()
+        if value == "":
             self.secret_key = SecretStr(_stored_secret(self.database_url))
+        elif value in PLACEHOLDER_SECRETS and not self.dev_mode:
+            raise ValueError(f"LUODI_SECRET_KEY is the placeholder {value!r}: set a real secret, unset it to have "
+                             "one generated, or set LUODI_DEV_MODE=1 for development")
         return self
 
     def make_clock(self) -> Clock:

@@ -35,6 +35,8 @@ def settings() -> Settings:
         loaded = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
+        if not first["loc"]:   # a check across settings names its variables in the message
+            fail(f"settings: {first['msg'].removeprefix('Value error, ')}")
         fail(f"setting LUODI_{str(first['loc'][0]).upper()}: {first['msg']}")
     set_language(loaded.language)
     return loaded
