@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     smtp_tls: Literal["none", "starttls", "ssl"] = Field("none", description="SMTP transport security")
     smtp_from: str = Field("luodi <luodi@localhost>", description="From address of every email")
     smtp_timeout: float = Field(10.0, description="Seconds before an SMTP connection attempt gives up")
+    smtp_ca_file: Path | None = Field(
+        None, description="PEM CA bundle to trust for the SMTP server's certificate instead of the system's"
+    )
     confirm_deadline: str = Field(
         "18:00", description="Local time of day by which owners confirm, on the day the list is sent"
     )

@@ -75,8 +75,8 @@ def smtp_values(settings: Settings) -> dict[str, Any]:
         "tls": settings.smtp_tls,
         "from_address": settings.smtp_from,
         "timeout": settings.smtp_timeout,
-        # A private CA for an intranet mail server, once Settings grows LUODI_SMTP_CA_FILE.
-        "ca_file": getattr(settings, "smtp_ca_file", None),
+        # A private CA for an intranet mail server.
+        "ca_file": str(settings.smtp_ca_file) if settings.smtp_ca_file else None,
     }
 
 
