@@ -57,6 +57,15 @@ def _pg_available() -> bool:
 
 
 @pytest.fixture
+def pg_admin_url() -> str:
+    """The PostgreSQL server's admin URL, for tests that make their own empty databases
+    (``support.pgdb.empty_database``)."""
+    if not _pg_available():
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} (set LUODI_TEST_PG_URL)")
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database, dropped afterwards."""
     if not _pg_available():

@@ -10,6 +10,7 @@ import typer
 
 from luodi.cli import (
     acceptance,
+    backups,
     calendar,
     followup,
     items,
@@ -61,6 +62,11 @@ app.command("submit")(acceptance.submit)
 app.command("accept")(acceptance.accept)
 app.command("checklist")(acceptance.checklist)
 app.command("metrics")(reports.metrics)
+# Backups that restore (issue 14): docs/deploy.md.
+app.command("backup")(backups.backup)
+app.command("restore")(backups.restore)
+app.command("export")(backups.export_all)
+app.command("import")(backups.import_all)
 
 
 def run() -> None:
