@@ -69,6 +69,8 @@ class Settings(BaseSettings):
         "18:00", description="Local time of day by which owners confirm, on the day the list is sent"
     )
     token_max_age_days: int = Field(7, description="Days a confirmation link stays valid")
+    session_idle_hours: float = Field(12, gt=0, description="A web login ends after this many hours with no request")
+    session_max_days: float = Field(7, gt=0, description="A web login ends this many days after it began, busy or not")
     calendar: Literal["china", "weekends", "none"] = Field("china", description="Working-day calendar")
     calendar_overrides: Path | None = Field(None, description="File of extra holidays/working days")
     quiet_hours: str | None = Field("21:00-08:00", description="Local hours when nothing is sent (HH:MM-HH:MM)")

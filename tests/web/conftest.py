@@ -8,7 +8,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,10 @@ SECRET = "test-secret-key-0123456789"
 PASSWORD = "correct horse battery"
 Q4 = Path(__file__).parents[1] / "data" / "q4_zh.md"
 NOW = datetime(2026, 9, 26, 8, 10, tzinfo=UTC)   # 16:10 in Shanghai, the day of the meeting
+# The world's sessions begin at NOW and many of its tests move the clock by days (follow-ups,
+# escalations): there the sessions must outlive the defaults. tests/web/test_auth.py puts them back.
+LONG_SESSIONS: dict[str, Any] = {"session_idle_hours": 24 * 365.0, "session_max_days": 365.0}
+LONG_LIFETIME = logins.Lifetime(idle=timedelta(days=365), absolute=timedelta(days=365))
 # role → (user name, role, project): the matrix's columns
 USERS = {
     "viewer": ("访客", "viewer", "Q4"),
@@ -66,6 +70,10 @@ class World:
     def session(self) -> Session:
         return make_sessionmaker(make_engine(self.url))()
 
+    def configure(self, **changes: Any) -> None:
+        """Change settings the app reads per request (session lifetimes, the base URL for cookies)."""
+        self.app.state.settings = self.app.state.settings.model_copy(update=changes)
+
     def item(self, key: str) -> Item:
         with self.session() as session:
             found = session.get(Item, self.ids[key])
@@ -85,7 +93,7 @@ def _build(url: str) -> dict[str, Any]:
         cookies, csrf, tokens = {}, {}, {}
         for role, (name, kind, project) in USERS.items():
             user = accounts.create_user(session, name, role=kind, project=project, password=PASSWORD, now=NOW).user
-            started = logins.start_session(session, user, now=NOW)
+            started = logins.start_session(session, user, now=NOW, lifetime=LONG_LIFETIME)
             cookies[role], csrf[role] = started.token, started.row.csrf
             tokens[role] = api_tokens.create(session, user, now=NOW).secret
         tokens["readonly"] = api_tokens.create(session, accounts.get_by_name(session, "root"), read_only=True,
@@ -128,7 +136,8 @@ def world(board_template: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterat
     shutil.copyfile(template, target)
     url = f"sqlite:///{target}"
     clock = FrozenClock(NOW)
-    settings = Settings(database_url=url, secret_key=SECRET, base_url="http://testserver")  # type: ignore[arg-type]
+    settings = Settings(database_url=url, secret_key=SECRET, base_url="http://testserver",  # type: ignore[arg-type]
+                        **LONG_SESSIONS)
     app = create_app(settings, clock=clock, migrate=False)
     yield World(url=url, app=app, clock=clock, **facts)
     app.state.engine.dispose()

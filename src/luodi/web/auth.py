@@ -1,7 +1,8 @@
 """Who is asking: the session cookie (pages) or a bearer token (API), and CSRF for every form.
 
 Pages: the cookie ``luodi_session`` holds a random token whose SHA-256 names a ``web_session``
-row (HttpOnly, SameSite=Lax, Secure when LUODI_BASE_URL is https). Every unsafe page request
+row (HttpOnly, SameSite=Lax, Secure when LUODI_BASE_URL is https — also behind a proxy that
+speaks plain http to luodi; the same flags when logout clears it). Every unsafe page request
 carries the session's CSRF token in the form field ``csrf`` (or the ``X-CSRF-Token`` header,
 for the enhancing JavaScript); before login, the login and language forms use a double-submit
 cookie ``luodi_csrf`` instead. The confirmation link POST /c/{token} is authorised by its own
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -41,6 +42,16 @@ def secure_cookies(settings: Settings) -> bool:
 def set_cookie(response: Response, name: str, value: str, settings: Settings, *, max_age: int | None) -> None:
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
                         secure=secure_cookies(settings), path="/")
+
+
+def clear_cookie(response: Response, name: str, settings: Settings) -> None:
+    """Expire the cookie with the flags it was set with (a browser may ignore a mismatched clear)."""
+    response.delete_cookie(name, httponly=True, samesite="lax", secure=secure_cookies(settings), path="/")
+
+
+def lifetime(settings: Settings) -> logins.Lifetime:
+    return logins.Lifetime(idle=timedelta(hours=settings.session_idle_hours),
+                           absolute=timedelta(days=settings.session_max_days))
 
 
 def bearer(request: Request) -> str | None:
@@ -72,12 +83,13 @@ def _lookup(request: Request, session: Session, now: datetime) -> tuple[Viewer |
                 touch = lambda write: api_tokens.touch(write, token_id, now=now)  # noqa: E731
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
-        found = logins.resolve(session, cookie, now=now) if cookie else None
+        span = lifetime(request.app.state.settings)
+        found = logins.resolve(session, cookie, now=now, lifetime=span) if cookie else None
         if found is not None:
             viewer = viewer_for(session, found[1], csrf=found[0].csrf)
-            if logins.needs_touch(found[0], now=now):
+            if logins.needs_touch(found[0], now=now, lifetime=span):
                 session_id = found[0].id
-                touch = lambda write: logins.touch(write, session_id, now=now)  # noqa: E731
+                touch = lambda write: logins.touch(write, session_id, now=now, lifetime=span)  # noqa: E731
     session.commit()   # hand the connection back to the pool while the route waits for a thread
     return viewer, touch
 

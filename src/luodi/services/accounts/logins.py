@@ -3,6 +3,12 @@
 Both live in the database, so they hold across any number of web processes: the failure count
 and lock of an account are columns of its row (read under a row lock), a session is a row whose
 ``revoked_at`` ends it at once. The browser holds a random token; the row holds its SHA-256.
+
+A session ends after :attr:`Lifetime.idle` without a request and :attr:`Lifetime.absolute` after
+its login, whichever comes first (LUODI_SESSION_IDLE_HOURS, LUODI_SESSION_MAX_DAYS). Both are
+checked against the row's own times on every request, so a shorter setting applies to the
+sessions already open. A login always starts a new session (a new random token), and ends the
+one whose cookie the browser presented, if any: a cookie known before login is worthless after.
 """
 
 from __future__ import annotations
@@ -26,9 +32,26 @@ from luodi.services.errors import TooManyAttempts
 MAX_FAILURES = 5                        # failed passwords within WINDOW lock the account …
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)            # … for this long
-SESSION_LIFETIME = timedelta(days=14)   # idle sessions end after this
-SESSION_MAX = timedelta(days=30)        # and every session after this
 TOUCH_EVERY = timedelta(minutes=5)      # how often a busy session's expiry is pushed back (one write)
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """How long a web session lives (from the settings: web/auth.py ``lifetime``)."""
+
+    idle: timedelta = timedelta(hours=12)      # ends this long after its last request …
+    absolute: timedelta = timedelta(days=7)    # … and this long after the login, busy or not
+
+    @property
+    def touch_every(self) -> timedelta:
+        """How stale ``seen_at`` may get: TOUCH_EVERY, or a tenth of a short idle lifetime."""
+        return min(TOUCH_EVERY, self.idle / 10)
+
+    def expiry(self, row: WebSession) -> datetime:
+        return min(row.seen_at + self.idle, row.created_at + self.absolute)
+
+
+DEFAULT_LIFETIME = Lifetime()
 
 
 @lru_cache(maxsize=1)
@@ -81,17 +104,24 @@ class StartedSession:
     row: WebSession
 
 
-def start_session(session: Session, user: User, *, now: datetime) -> StartedSession:
+def start_session(session: Session, user: User, *, now: datetime, lifetime: Lifetime = DEFAULT_LIFETIME,
+                  replacing: str | None = None) -> StartedSession:
+    """A new session with a fresh random token and CSRF token; ``replacing`` (the cookie the browser
+    brought to the login form) is ended, so no session id survives a login (no fixation)."""
+    if replacing:
+        end_session(session, replacing, now=now)
     token = secrets.token_urlsafe(32)
     row = WebSession(id=digest(token), user_id=user.id, csrf=secrets.token_urlsafe(32), created_at=now,
-                     seen_at=now, expires_at=now + SESSION_LIFETIME)
+                     seen_at=now, expires_at=now)
+    row.expires_at = lifetime.expiry(row)
     session.add(row)
     session.flush()
     return StartedSession(token, row)
 
 
-def resolve(session: Session, token: str, *, now: datetime) -> tuple[WebSession, User] | None:
-    """The live session of the cookie ``token`` and its user, or None (ended, expired, deactivated).
+def resolve(session: Session, token: str, *, now: datetime, lifetime: Lifetime = DEFAULT_LIFETIME
+            ) -> tuple[WebSession, User] | None:
+    """The live session of the cookie ``token`` and its user, or None (ended, idle or too old, deactivated).
 
     Reads only (a read-only session will do); see :func:`needs_touch` for the idle expiry.
     """
@@ -101,21 +131,21 @@ def resolve(session: Session, token: str, *, now: datetime) -> tuple[WebSession,
     if found is None:
         return None
     row, user = found
-    if row.revoked_at is not None or row.expires_at <= now or not user.active:
+    if row.revoked_at is not None or min(row.expires_at, lifetime.expiry(row)) <= now or not user.active:
         return None
     return row, user
 
 
-def needs_touch(row: WebSession, *, now: datetime) -> bool:
-    """Push the idle expiry back at most every TOUCH_EVERY: one write per busy session, not per request."""
-    return now - row.seen_at >= TOUCH_EVERY
+def needs_touch(row: WebSession, *, now: datetime, lifetime: Lifetime = DEFAULT_LIFETIME) -> bool:
+    """Push the idle expiry back at most every ``touch_every``: one write per busy session, not per request."""
+    return now - row.seen_at >= lifetime.touch_every
 
 
-def touch(session: Session, session_id: str, *, now: datetime) -> None:
+def touch(session: Session, session_id: str, *, now: datetime, lifetime: Lifetime = DEFAULT_LIFETIME) -> None:
     row = session.get(WebSession, session_id)
     if row is not None and row.revoked_at is None:
         row.seen_at = now
-        row.expires_at = min(now + SESSION_LIFETIME, row.created_at + SESSION_MAX)
+        row.expires_at = lifetime.expiry(row)
 
 
 def end_session(session: Session, token: str, *, now: datetime) -> bool:

@@ -11,7 +11,15 @@ from luodi.i18n import normalize
 from luodi.services.accounts import logins
 from luodi.services.accounts import users as accounts
 from luodi.services.errors import TooManyAttempts
-from luodi.web.auth import SESSION_COOKIE, CsrfProtected, CurrentViewer, OptionalViewer, set_cookie
+from luodi.web.auth import (
+    SESSION_COOKIE,
+    CsrfProtected,
+    CurrentViewer,
+    OptionalViewer,
+    clear_cookie,
+    lifetime,
+    set_cookie,
+)
 from luodi.web.deps import ClockDep, SessionDep, SettingsDep, safe_next, see_other
 from luodi.web.pages.board_contexts import LoginPage
 from luodi.web.templating import render
@@ -47,11 +55,12 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, clock: C
             error = _("Wrong name or password.")
         return render(request, "login.html", status_code=401,
                       page=LoginPage(next_url=safe_next(next), name=name, error=error))
-    started = logins.start_session(session, user, now=now)
+    span = lifetime(settings)
+    started = logins.start_session(session, user, now=now, lifetime=span,
+                                   replacing=request.cookies.get(SESSION_COOKIE))
     session.commit()
     response = see_other(safe_next(next))
-    set_cookie(response, SESSION_COOKIE, started.token, settings,
-               max_age=int(logins.SESSION_MAX.total_seconds()))
+    set_cookie(response, SESSION_COOKIE, started.token, settings, max_age=int(span.absolute.total_seconds()))
     # Mirrors the user's language for messages made before the user is known (see web/middleware.py).
     set_cookie(response, "lang", user.language or user.person.language or "zh", settings, max_age=365 * 86400)
     return response
@@ -63,7 +72,7 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep, clock: 
     logins.end_session(session, request.cookies.get(SESSION_COOKIE, ""), now=clock.now())
     session.commit()
     response = see_other("/login")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_cookie(response, SESSION_COOKIE, settings)
     return response
 
 
