@@ -22,6 +22,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/me"): Case("/me", readers(outsider=200)),
     ("GET", "/escalations"): Case("/escalations", readers(outsider=200)),
     ("GET", "/events"): Case("/events", readers(outsider=200)),
+    ("GET", "/outbox"): Case("/outbox", expect(403, 303, admin=200)),   # issue 16: admins, global coordinators
     ("GET", "/meetings"): Case("/meetings", readers(outsider=200)),
     ("GET", "/meetings/{meeting_id}"): Case("/meetings/{meeting}", readers()),
     ("GET", "/graph"): Case("/graph?meeting={meeting}&slip=T001&days=3", readers()),

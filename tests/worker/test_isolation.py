@@ -92,6 +92,41 @@ def test_one_poisoned_message_goes_dead_at_the_limit_while_the_others_are_delive
     assert type(error).__name__ in listed[0]["last_error"]
 
 
+def test_a_relevance_check_raising_a_bare_base_exception_sends_the_row_and_keeps_the_claim_consistent(
+        db_url: str) -> None:
+    """The re-check made at the claim raises (a bug, not a database error): that row is sent all the
+    same, every other row of the batch too, and claim, attempt and lease agree afterwards."""
+    load_q4(db_url)
+    ids = _queue(db_url, 3)
+    clock = FrozenClock(NOW)
+
+    def relevant(session, row, now):  # type: ignore[no-untyped-def]
+        if row.id == ids[0]:
+            raise Poisoned("relevance bug")
+        return True
+
+    with SMTPSink() as sink, open_session(db_url) as session:
+        settings = _settings(db_url, sink.port)
+        policy = DeliveryPolicy.from_settings(settings)
+        claimed = claim_many(session, worker_id="w1", now=clock.now(), policy=policy, relevant=relevant)
+        assert sorted(row.id for row, _ in claimed) == ids
+        senders = Senders(settings, clock=clock)
+        try:
+            from luodi.worker.deliver import deliver
+
+            for row, attempt in claimed:
+                deliver(session, row, worker_id="w1", send=senders, relevant=None, clock=clock.now, policy=policy,
+                        rng=random.Random(1), attempt=attempt)
+        finally:
+            senders.close()
+        session.expire_all()
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(r.status, r.attempts, r.lease_until) for r in rows] == [(OutboxStatus.SENT, 1, None)] * 3
+        outcomes = session.scalars(select(DeliveryAttempt.outcome).order_by(DeliveryAttempt.id)).all()
+        assert outcomes == ["sent"] * 3
+        assert len(sink.messages) == 3
+
+
 def test_a_row_whose_lease_expired_at_the_limit_goes_dead_instead_of_a_ninth_attempt(db_url: str) -> None:
     """A row that kills its worker every time (the attempt never finishes) still ends dead."""
     load_q4(db_url)

@@ -189,9 +189,9 @@ def _still_relevant(relevant: Relevance, session: Session, row: OutboxMessage, n
     one lost); a database error aborts the claim as a whole."""
     try:
         return relevant(session, row, now)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, *INTERRUPTS):
         raise
-    except Exception:
+    except BaseException:  # a bare BaseException from a bug too: one row's check, not the batch's
         log.exception("outbox %s: the relevance re-check failed; sending it anyway", row.id)
         return True
 

@@ -46,7 +46,7 @@ def plan_step(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
         result = plan(session, now=now, ctx=ctx, scheduled=True)
         session.commit()
         return result
-    except Exception:
+    except BaseException:
         session.rollback()
         log.exception("plan step at %s failed", now.isoformat())
         raise
@@ -126,7 +126,9 @@ class Worker:
                 now = self.clock.now()
                 try:
                     result = plan_step(session, now=now, ctx=ctx)
-                except Exception:   # logged by plan_step; this round still delivers
+                except INTERRUPTS:
+                    raise
+                except BaseException:   # logged by plan_step; this round still delivers
                     result = Plan(at=now)
                 while not self.stopping.is_set() and deliver_step(
                         session, worker_id=self.worker_id, clock=self.clock, senders=senders,

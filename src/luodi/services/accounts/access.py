@@ -74,6 +74,12 @@ class Viewer:
         """Shows the coordinator's links (new meeting, import) in the header."""
         return not self.read_only and (self.is_admin or any(Role.COORDINATOR in held for held in self.roles.values()))
 
+    @property
+    def watches_outbox(self) -> bool:
+        """May see the outbox (every recipient's address and every delivery error): an admin or a
+        coordinator of every project."""
+        return self.is_admin or Role.COORDINATOR in self.roles.get(None, frozenset())
+
 
 def viewer_for(session: Session, user: User, *, read_only: bool = False, csrf: str = "") -> Viewer:
     """The request's viewer for ``user`` (one query for the roles)."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luodi.domain.enums import ItemStatus
 from luodi.models import Item, OutboxMessage
+
+if TYPE_CHECKING:
+    from luodi.services.accounts.access import Viewer
 
 
 def still_relevant(session: Session, row: OutboxMessage, now: datetime) -> bool:
@@ -52,6 +55,27 @@ def list_rows(session: Session, *, status: str | None = None, limit: int = 100) 
          "created_at": _iso(row.created_at)}
         for row, name in rows
     ]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """How many messages are in each status (every status listed, zero included)."""
+    from sqlalchemy import func
+
+    from luodi.domain.enums import OutboxStatus
+
+    found = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {status.value: int(found.get(status, 0)) for status in OutboxStatus}
+
+
+def messages_for(session: Session, viewer: Viewer, *, status: str | None = None,
+                 limit: int = 100) -> list[dict[str, Any]]:
+    """The outbox as ``luodi outbox list`` shows it, for the web; Forbidden unless ``viewer.watches_outbox``."""
+    from luodi.i18n import gettext as _
+    from luodi.services.errors import Forbidden
+
+    if not viewer.watches_outbox:
+        raise Forbidden(_("only an admin or a coordinator of every project sees the outbox"))
+    return list_rows(session, status=status, limit=limit)
 
 
 def _get(session: Session, outbox_id: int) -> OutboxMessage:

@@ -76,3 +76,15 @@ class ImportPage:
     preview_subject: str | None      # its subject line
     items: list[dict[str, Any]]      # the items it would create
     error: str | None                # a refusal that is not a lint finding (empty file, role)
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    """The outbox (what `luodi outbox list` shows): every message with its status, attempts and last
+    error, newest first; dead ones are what an admin acts on (docs/worker.md)."""
+
+    messages: list[dict[str, Any]]   # rows of services.rules.outbox.list_rows
+    counts: dict[str, int]           # messages per status, every status listed
+    status: str | None               # the status filter in use (None: all)
+    max_attempts: int                # LUODI_MAX_ATTEMPTS: a message is dead at this many attempts
+    tz: ZoneInfo                     # for showing times
