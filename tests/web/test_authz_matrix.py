@@ -21,6 +21,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/items"): Case("/items?sort=owner", readers(outsider=200)),
     ("GET", "/me"): Case("/me", readers(outsider=200)),
     ("GET", "/escalations"): Case("/escalations", readers(outsider=200)),
+    ("GET", "/calendar"): Case("/calendar", readers(outsider=200)),
     ("GET", "/events"): Case("/events", readers(outsider=200)),
     ("GET", "/outbox"): Case("/outbox", expect(403, 303, admin=200)),   # issue 16: admins, global coordinators
     ("GET", "/meetings"): Case("/meetings", readers(outsider=200)),

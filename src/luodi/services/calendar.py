@@ -7,6 +7,7 @@ module reads and writes the ``calendar_year`` rows it is fed from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -77,7 +78,23 @@ def date_warnings(calendar: Calendar, days: list[date]) -> list[str]:
     return [statutory_warning(year) for year in statutory_years(calendar, days)]
 
 
+def _coming_days(today: date) -> list[date]:
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    return [date(year, 1, 1) for year in years]
+
+
+def statutory_year_warnings(calendar: Calendar, years: Iterable[int]) -> list[str]:
+    """One line per statutory-only year among ``years``."""
+    return date_warnings(calendar, [date(year, 1, 1) for year in years])
+
+
 def coming_warnings(calendar: Calendar, today: date) -> list[str]:
     """The loud warning: this year, or from 1 November on the next year too, has statutory data only."""
-    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
-    return date_warnings(calendar, [date(year, 1, 1) for year in years])
+    return date_warnings(calendar, _coming_days(today))
+
+
+def page_warnings(session: Session, calendar: Calendar, *, today: date, days: Iterable[date] = ()) -> list[str]:
+    """The board's and the item page's lines: the loaded notices read first, then one line per
+    statutory-only year among ``days`` (the dates shown) and the coming year (from 1 November)."""
+    refresh(session, calendar)
+    return date_warnings(calendar, [*days, *_coming_days(today)])

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from luodi.domain.enums import ItemStatus, Priority
 from luodi.models import AuditEntry
+from luodi.services import calendar as calendars
 from luodi.services.rules import escalations
+from luodi.services.rules.rule_context import calendar_from_settings
 from luodi.services.track import board
 from luodi.web.auth import CurrentViewer
 from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today, see_other
@@ -74,8 +76,11 @@ def home(viewer: CurrentViewer) -> RedirectResponse:
 def kanban(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
            filters: FiltersDep) -> HTMLResponse:
     today = local_today(settings, clock)
-    page = BoardPage(columns=board.kanban(session, viewer, filters, today=today, per_column=PER_COLUMN),
-                     filters=filters, choices=board.choices(session, viewer), per_column=PER_COLUMN, today=today)
+    columns = board.kanban(session, viewer, filters, today=today, per_column=PER_COLUMN)
+    warnings = calendars.page_warnings(session, calendar_from_settings(settings), today=today,
+                                       days=[card.due for column in columns for card in column.cards])
+    page = BoardPage(columns=columns, filters=filters, choices=board.choices(session, viewer), per_column=PER_COLUMN,
+                     today=today, calendar_warnings=warnings)
     session.commit()  # end the read transaction before rendering
     return render(request, "board.html", page=page)
 

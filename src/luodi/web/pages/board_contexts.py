@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ class BoardPage:
     choices: Choices                 # options of the filter menus
     per_column: int                  # cards shown per column at most
     today: date                      # the organisation's today (overdue marks)
+    calendar_warnings: list[str] = field(default_factory=list)  # a line per statutory-only year shown
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ItemPage:
     today: date
     people: dict[int, str]           # owner choices for a new subtask
     error: str | None                # a refused form (comment, subtask, dependency)
+    calendar_warnings: list[str] = field(default_factory=list)  # the due date's year has statutory data only
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,12 @@ class OutboxPage:
     status: str | None               # the status filter in use (None: all)
     max_attempts: int                # LUODI_MAX_ATTEMPTS: a message is dead at this many attempts
     tz: ZoneInfo                     # for showing times
+
+
+@dataclass(frozen=True)
+class CalendarPage:
+    """The working-day calendar: where each year's holidays come from, and how to load a notice
+    (the board's and the item page's statutory-year warning links here)."""
+
+    years: list[dict[str, Any]]      # {"year", "source", "holidays", "workdays"} (luodi calendar show --json)
+    warnings: list[str]              # a line per statutory-only year among them

@@ -13,9 +13,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from luodi.domain.roles import Permission
 from luodi.i18n import gettext as _
+from luodi.services import calendar as calendars
 from luodi.services.accounts.access import Viewer
 from luodi.services.capture import item_edits
 from luodi.services.errors import Forbidden, InvalidInput, StaleEdit
+from luodi.services.rules.rule_context import calendar_from_settings
 from luodi.services.send import confirmations
 from luodi.services.track import board, comments, item_detail, items
 from luodi.web.auth import CsrfProtected, CurrentViewer
@@ -31,7 +33,11 @@ def item_page(request: Request, session: SessionDep, settings: SettingsDep, cloc
               item_id: int, *, error: str | None = None, status_code: int = 200) -> HTMLResponse:
     detail = item_detail.load(session, viewer, item_id)
     people = board.choices(session, viewer).people if detail.can_update else {}
-    page = ItemPage(detail=detail, tz=settings.tz, today=local_today(settings, clock), people=people, error=error)
+    today = local_today(settings, clock)
+    warnings = calendars.page_warnings(session, calendar_from_settings(settings), today=today,
+                                       days=[detail.item.due])
+    page = ItemPage(detail=detail, tz=settings.tz, today=today, people=people, error=error,
+                    calendar_warnings=warnings)
     session.commit()
     return render(request, "item.html", status_code=status_code, page=page)
 
