@@ -1,15 +1,17 @@
-"""The generic webhook kind against a receiver that verifies X-Luodi-Signature."""
+"""The generic webhook kind against a receiver that verifies the Standard Webhooks signature."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from standardwebhooks import Webhook as StandardWebhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from luodi.notify.base import Mention, Message, TransportError
 from luodi.notify.webhook import Webhook, WebhookConfig
@@ -37,8 +39,8 @@ def make_message(**overrides: Any) -> Message:
     return Message(**fields)
 
 
-def webhook(http: httpx.Client, url: str, secret: str | None = SECRET) -> Webhook:
-    return Webhook(WebhookConfig.model_validate({"url": url, "secret": secret}), http=http, clock=lambda: NOW)
+def webhook(http: httpx.Client, url: str, secret: str | None = SECRET, clock: Any = lambda: NOW) -> Webhook:
+    return Webhook(WebhookConfig.model_validate({"url": url, "secret": secret}), http=http, clock=clock)
 
 
 def test_signed_json_body_is_accepted_and_carries_every_field(http: httpx.Client) -> None:
@@ -46,9 +48,11 @@ def test_signed_json_body_is_accepted_and_carries_every_field(http: httpx.Client
         webhook(http, receiver.url).send(make_message())
 
     [delivered] = receiver.accepted
-    expected = hmac.new(SECRET.encode(), delivered.body, hashlib.sha256).hexdigest()
-    assert delivered.headers["x-luodi-signature"] == f"sha256={expected}"
-    assert delivered.headers["x-luodi-timestamp"] == str(int(NOW))
+    signed = StandardWebhook(SECRET.encode()).sign("<outbox-11@luodi>", datetime.fromtimestamp(NOW, UTC),
+                                                   delivered.body.decode())
+    assert delivered.headers["webhook-signature"] == signed
+    assert delivered.headers["webhook-id"] == "<outbox-11@luodi>"
+    assert delivered.headers["webhook-timestamp"] == str(int(NOW))
     assert delivered.headers["content-type"].startswith("application/json")
     assert json.loads(delivered.body) == {
         "id": "<outbox-11@luodi>",
@@ -66,7 +70,44 @@ def test_signed_json_body_is_accepted_and_carries_every_field(http: httpx.Client
 def test_without_a_secret_there_is_no_signature_header(http: httpx.Client) -> None:
     with WebhookReceiver(clock=lambda: NOW) as receiver:
         webhook(http, receiver.url, secret=None).send(make_message())
-    assert "x-luodi-signature" not in receiver.accepted[0].headers
+    assert "webhook-signature" not in receiver.accepted[0].headers
+    assert receiver.accepted[0].headers["webhook-id"] == "<outbox-11@luodi>"
+
+
+def _verify(secret: str | bytes, body: bytes, headers: dict[str, str]) -> Any:
+    return StandardWebhook(secret).verify(body, {k.lower(): v for k, v in headers.items()})
+
+
+def test_standardwebhooks_verify_accepts_a_send_signed_at_the_real_time(http: httpx.Client) -> None:
+    with WebhookReceiver(secret=SECRET) as receiver:   # the real clock: Webhook.verify inside
+        webhook(http, receiver.url, clock=time.time).send(make_message())
+    [delivered] = receiver.accepted
+    assert _verify(SECRET.encode(), delivered.body, delivered.headers)["id"] == "<outbox-11@luodi>"
+
+
+def test_a_whsec_secret_is_used_as_standard_webhooks_defines(http: httpx.Client) -> None:
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    with WebhookReceiver(secret=secret) as receiver:
+        webhook(http, receiver.url, secret=secret, clock=time.time).send(make_message())
+    [delivered] = receiver.accepted
+    assert _verify(secret, delivered.body, delivered.headers)["subject"] == "【行动项】Q4服务活动方案跟进"
+
+
+def test_a_captured_request_cannot_be_replayed_with_a_fresh_timestamp(http: httpx.Client) -> None:
+    """The timestamp is signed: an old capture is too old, and a fresh header breaks the signature."""
+    sent_at = time.time() - 3600   # captured an hour ago
+    with WebhookReceiver(secret=SECRET, clock=lambda: sent_at) as receiver:
+        webhook(http, receiver.url, clock=lambda: sent_at).send(make_message())
+    [captured] = receiver.accepted
+    headers = dict(captured.headers)
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        _verify(SECRET.encode(), captured.body, headers)
+    headers["webhook-timestamp"] = str(int(time.time()))
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        _verify(SECRET.encode(), captured.body, headers)
+    with WebhookReceiver(secret=SECRET) as replayed_to:   # and the receiver refuses the replay
+        answer = http.post(replayed_to.url, content=captured.body, headers=headers)
+    assert answer.status_code == 401 and replayed_to.accepted == []
 
 
 def test_wrong_secret_is_refused_with_401_and_permanent(http: httpx.Client) -> None:

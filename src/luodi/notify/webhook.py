@@ -1,25 +1,32 @@
-"""Generic webhook: a JSON POST any system can receive, signed when the channel has a secret.
+"""Generic webhook: a JSON POST any system can receive, signed per Standard Webhooks when the
+channel has a secret.
 
 Body: ``{"id", "subject", "text", "markdown", "mentions", "language"}`` (UTF-8, compact JSON).
-Headers: ``X-Luodi-Timestamp: <unix seconds>`` and, with a secret,
-``X-Luodi-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>``. Any 2xx is success. See
-docs/channels.md for a receiver's verification snippet.
+Headers (https://www.standardwebhooks.com): ``webhook-id`` (the body's ``id``, stable per outbox
+row), ``webhook-timestamp`` (unix seconds at the send) and, with a secret, ``webhook-signature:
+v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>``. The timestamp is inside the signed
+bytes, so a captured request cannot be replayed with a fresh timestamp (receivers refuse one
+older than 5 minutes, and remember the ids they have seen). The key is the secret's base64 part
+when it is a ``whsec_…`` secret, else the secret's UTF-8 bytes. Any 2xx is success. See
+docs/channels.md for a receiver's verification.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import json
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr
+from standardwebhooks import Webhook as StandardWebhook
 
 from luodi.notify.base import Message, Transport, post, raise_for_status
 
-SIGNATURE_HEADER = "X-Luodi-Signature"
-TIMESTAMP_HEADER = "X-Luodi-Timestamp"
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
+SECRET_PREFIX = "whsec_"
 
 
 class WebhookConfig(BaseModel):
@@ -28,7 +35,7 @@ class WebhookConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: HttpUrl = Field(description="The receiver's URL")
-    secret: SecretStr | None = Field(None, description="Shared secret for X-Luodi-Signature; empty for none")
+    secret: SecretStr | None = Field(None, description="Signs webhook-signature (Standard Webhooks); empty for none")
 
 
 def body(message: Message) -> bytes:
@@ -43,9 +50,20 @@ def body(message: Message) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def signature(secret: str, raw: bytes) -> str:
-    """The X-Luodi-Signature value for ``raw`` (what a receiver recomputes and compares)."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
+def signer(secret: str) -> StandardWebhook:
+    """The Standard Webhooks signer of ``secret``: ``whsec_<base64>`` as the spec says, any other
+    string as its UTF-8 bytes (what a receiver passes: ``Webhook(secret.encode())``)."""
+    return StandardWebhook(secret if secret.startswith(SECRET_PREFIX) else secret.encode("utf-8"))
+
+
+def signed_headers(secret: str | None, *, message_id: str, timestamp: float, raw: bytes) -> dict[str, str]:
+    """``webhook-id``, ``webhook-timestamp`` and (with a secret) ``webhook-signature`` for ``raw``."""
+    seconds = int(timestamp)
+    headers = {ID_HEADER: message_id, TIMESTAMP_HEADER: str(seconds)}
+    if secret:
+        headers[SIGNATURE_HEADER] = signer(secret).sign(message_id, datetime.fromtimestamp(seconds, UTC),
+                                                        raw.decode("utf-8"))
+    return headers
 
 
 class Webhook(Transport[WebhookConfig]):
@@ -54,9 +72,8 @@ class Webhook(Transport[WebhookConfig]):
 
     def send(self, message: Message) -> None:
         raw = body(message)
-        headers = {"Content-Type": "application/json; charset=utf-8"}
-        headers[TIMESTAMP_HEADER] = str(int(self.clock()))
-        if self.config.secret is not None:
-            headers[SIGNATURE_HEADER] = signature(self.config.secret.get_secret_value(), raw)
+        secret = self.config.secret.get_secret_value() if self.config.secret is not None else None
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   **signed_headers(secret, message_id=message.message_id, timestamp=self.clock(), raw=raw)}
         response = post(self.http, str(self.config.url), kind=self.kind, content=raw, headers=headers)
         raise_for_status(response, kind=self.kind, now=self.clock())
