@@ -12,8 +12,19 @@ from starlette.routing import Mount
 
 from luodi.web.auth import SESSION_COOKIE
 from web.authz import API_ROLES, PAGE_ROLES, Case, editors_only, expect, link_token, markdown, readers, version
-from web.conftest import PASSWORD, World, snapshot
+from web.conftest import NOW, PASSWORD, World, snapshot
 from web.followup_matrix import followup_cases
+
+FEED_TOKEN = "matrix-feed-token-0123456789abcd"
+
+
+def _feed(world: World) -> None:
+    from luodi.models import FeedToken
+
+    with world.session() as session:
+        session.add(FeedToken(kind="person", subject_id=world.ids["xiaowang"], token=FEED_TOKEN, created_at=NOW))
+        session.commit()
+
 
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/"): Case("/", expect(303, 303)),
@@ -75,6 +86,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/logout"): Case("/logout", expect(303, 303), form=lambda w: {}),
     ("POST", "/language"): Case("/language", expect(303, 303), form=lambda w: {"lang": "en"}),
     ("GET", "/c/{token}"): Case("/c/{link}", expect(200, 200)),
+    # The feed's secret token is the key: the same answer with or without a login.
+    ("GET", "/feeds/{token}.ics"): Case(f"/feeds/{FEED_TOKEN}.ics", expect(200, 200), setup=lambda w: _feed(w)),
     ("POST", "/c/{token}"): Case("/c/{link}", expect(303, 303), form=lambda w: {"answer": "confirm"}),
     ("GET", "/healthz"): Case("/healthz", expect(200, 200)),
     ("GET", "/api/openapi.json"): Case("/api/openapi.json", expect(200, 200)),

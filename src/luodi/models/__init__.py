@@ -15,6 +15,7 @@ from luodi.models.followup import (
     Standup,
     Submission,
 )
+from luodi.models.integrations import FeedToken
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
 from luodi.models.outbox import (
@@ -42,6 +43,7 @@ __all__ = [
     "Decision",
     "DeliveryAttempt",
     "Dependency",
+    "FeedToken",
     "FollowUp",
     "Item",
     "ItemChecklist",
