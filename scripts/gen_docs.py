@@ -30,6 +30,22 @@ def configuration() -> str:
         if name == "secret_key":
             default = "(generated per installation)"
         lines.append(f"| `LUODI_{name.upper()}` | `{default}` | {field.description} |")
+    lines += [
+        "",
+        "## Calendar feeds and outgoing webhooks",
+        "",
+        "Neither has a setting of its own. **Calendar feeds** (INT-3) are served by the web app at",
+        "`LUODI_BASE_URL/feeds/<token>.ics`: set `LUODI_BASE_URL` to the address calendar apps reach, then",
+        "`luodi feed url --person NAME` (or `--meeting ID`) prints the URL to subscribe to; `--rotate`",
+        "replaces a leaked one. The alarm of each due date follows the T−1 rule (`[rules.at_risk_before_1d]`",
+        "in luodi.toml) and the working days of `LUODI_CALENDAR`; the events are in `LUODI_TZ`.",
+        "**Outgoing webhooks** (INT-4) are rows in the database, added with",
+        "`luodi webhook add URL --events E[,E…] [--project P] [--allow-private]` or on the `/webhooks` page,",
+        "and sent by the worker (`luodi worker` or `luodi serve`), with the outbox's retries",
+        "(`LUODI_MAX_ATTEMPTS`, `LUODI_BACKOFF_SECONDS`); see docs/channels.md, *Outgoing webhooks*.",
+        "The generic `webhook` channel's `secret` is a channel setting (`luodi channel add … --secret`), not",
+        "an environment variable.",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         SecretStr(""), description="Signs confirmation links and sessions; generated into the data dir if unset"
     )
-    base_url: str = Field("http://127.0.0.1:8000", description="Public address used in links inside emails")
+    base_url: str = Field("http://127.0.0.1:8000",
+                          description="Public address used in links inside emails and in the calendar feed URLs")
     timezone: str = Field("Asia/Shanghai", description="The organisation's time zone (IANA name)")
     language: Literal["zh", "en"] = Field("zh", description="Default language of pages and messages")
     smtp_host: str = Field("127.0.0.1", description="SMTP server host")

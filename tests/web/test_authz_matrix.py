@@ -26,6 +26,17 @@ def _feed(world: World) -> None:
         session.commit()
 
 
+def _webhook(world: World) -> None:
+    from luodi.models import WebhookSubscription
+
+    with world.session() as session:
+        row = WebhookSubscription(url="https://93.184.215.14/h", events=["item.created"],
+                                  project_id=world.ids["project"], secret="whsec_AAAA", created_at=NOW)
+        session.add(row)
+        session.commit()
+        world.ids["webhook"] = row.id
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/"): Case("/", expect(303, 303)),
     ("GET", "/board"): Case("/board", readers(outsider=200)),
@@ -33,6 +44,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/me"): Case("/me", readers(outsider=200)),
     ("GET", "/escalations"): Case("/escalations", readers(outsider=200)),
     ("GET", "/calendar"): Case("/calendar", readers(outsider=200)),
+    ("GET", "/webhooks"): Case("/webhooks", editors_only(200, outsider=200)),
+    ("POST", "/webhooks"): Case("/webhooks", editors_only(303), form=lambda w: {
+        "url": "https://93.184.215.14/hooks", "project": str(w.ids["project"]), "events": "item.created"}),
+    ("POST", "/webhooks/{webhook_id}/remove"): Case("/webhooks/{webhook}/remove", editors_only(303),
+                                                    form=lambda w: {}, setup=_webhook),
     ("GET", "/events"): Case("/events", readers(outsider=200)),
     ("GET", "/outbox"): Case("/outbox", expect(403, 303, admin=200)),   # issue 16: admins, global coordinators
     ("GET", "/meetings"): Case("/meetings", readers(outsider=200)),

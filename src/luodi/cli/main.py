@@ -21,6 +21,7 @@ from luodi.cli import (
     reports,
     system,
     users,
+    webhooks,
     worker,
 )
 from luodi.cli.localize import LuodiGroup
@@ -45,6 +46,7 @@ app.add_typer(outbox.channel_app, name="channel", help="Group bots and webhooks.
 app.add_typer(users.app, name="user", help="Users who log in to the web app, and their roles.")
 app.add_typer(users.token_app, name="token", help="Personal API tokens.")
 app.add_typer(calendar.app, name="calendar", help="Working days per year; load the State Council's holiday notice.")
+app.add_typer(webhooks.app, name="webhook", help="Outgoing webhooks: other systems told of changes, signed.")
 app.add_typer(feeds.app, name="feed", help="Calendar feeds (iCalendar) of a person's or a meeting's due dates.")
 app.command("worker")(worker.worker)
 app.command("tick")(worker.tick)

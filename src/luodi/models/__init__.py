@@ -15,7 +15,7 @@ from luodi.models.followup import (
     Standup,
     Submission,
 )
-from luodi.models.integrations import FeedToken
+from luodi.models.integrations import FeedToken, WebhookSubscription
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
 from luodi.models.outbox import (
@@ -63,5 +63,6 @@ __all__ = [
     "User",
     "UserRole",
     "WebSession",
+    "WebhookSubscription",
     "WorkerHeartbeat",
 ]

@@ -52,6 +52,21 @@ def plan_step(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
         raise
 
 
+def webhook_step(session: Session, *, now: datetime) -> int:
+    """Turn new audited changes into outgoing webhook deliveries (INT-4), committed. Returns the
+    rows queued; an error rolls back, is logged, and the round goes on (the cursor did not move)."""
+    from luodi.services.integrate.webhooks import fan_out
+
+    try:
+        written = fan_out(session, now=now)
+        session.commit()
+        return written
+    except Exception:
+        session.rollback()
+        log.exception("webhook fan-out at %s failed", now.isoformat())
+        return 0
+
+
 def deliver_step(session: Session, *, worker_id: str, clock: Clock, senders: Senders, policy: DeliveryPolicy,
                  rng: random.Random, batch: int = 20, keep_going: Callable[[], bool] | None = None) -> bool:
     """Claim a batch of due messages (one transaction) and deliver them. Return True if there was work.
@@ -130,6 +145,7 @@ class Worker:
                     raise
                 except BaseException:   # logged by plan_step; this round still delivers
                     result = Plan(at=now)
+                webhook_step(session, now=now)
                 while not self.stopping.is_set() and deliver_step(
                         session, worker_id=self.worker_id, clock=self.clock, senders=senders,
                         policy=self.policy, rng=rng, keep_going=self._keep_going):

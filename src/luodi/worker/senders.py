@@ -16,12 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luodi.domain.routing import APP_KINDS
-from luodi.models import Channel, DeliveryAttempt, OutboxMessage
+from luodi.models import Channel, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from luodi.notify.apptoken import TokenCache
 from luodi.notify.base import Mention, Message, Transport, TransportError
 from luodi.notify.ratelimit import next_allowed
 from luodi.notify.registry import app_values, build_transport
+from luodi.notify.subscription import send_event
 from luodi.render.cards import Button
+from luodi.services.integrate.webhooks import CHANNEL_PREFIX
 
 if TYPE_CHECKING:
     from luodi.clock import Clock
@@ -64,6 +66,9 @@ class Senders:
         if row.channel in APP_KINDS:
             self._app(row.channel).send(message)
             return
+        if row.channel.startswith(CHANNEL_PREFIX):
+            self._subscription(session, row)
+            return
         channel = session.scalar(select(Channel).where(Channel.name == row.channel))
         session.commit()
         if channel is None or not channel.enabled:
@@ -78,6 +83,15 @@ class Senders:
         if channel.needs_attention:
             channel.needs_attention, channel.last_error = False, None
             session.commit()
+
+    def _subscription(self, session: Session, row: OutboxMessage) -> None:
+        """An outgoing webhook's event (services/integrate/webhooks.py queued it)."""
+        found = session.get(WebhookSubscription, int(row.channel.removeprefix(CHANNEL_PREFIX)))
+        session.commit()
+        if found is None or not found.enabled:
+            raise TransportError("webhook subscription removed or disabled", permanent=True)
+        send_event(self.http, url=found.url, secret=found.secret, event_id=str(row.payload.get("event_id")),
+                   body=row.body_text.encode("utf-8"), allow_private=found.allow_private)
 
     def pace(self, session: Session, row: OutboxMessage, now: datetime) -> datetime | None:
         """The earliest moment ``row``'s bot may send, from every worker's recent attempts."""

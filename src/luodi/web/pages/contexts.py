@@ -97,3 +97,17 @@ class CalendarPage:
 
     years: list[dict[str, Any]]      # {"year", "source", "holidays", "workdays"} (luodi calendar show --json)
     warnings: list[str]              # a line per statutory-only year among them
+
+
+@dataclass(frozen=True)
+class WebhooksPage:
+    """Outgoing webhooks (INT-4) for admins and coordinators: the subscriptions of the projects the
+    viewer edits (an admin: all, and those for every project), their secrets, a form to add one."""
+
+    subscriptions: list[dict[str, Any]]  # webhooks.public() rows plus "secret"
+    projects: dict[int, str]             # where the viewer may add one
+    all_projects: bool                   # may add one for every project (admins)
+    may_allow_private: bool              # may allow a loopback or private address (admins)
+    events: tuple[str, ...]              # the events one can subscribe to
+    error: str | None                    # a refused form
+    values: dict[str, Any] = field(default_factory=dict)  # the refused form's values
