@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError
 
-from luodi.db import make_engine
+from luodi.db import is_sqlite, make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,17 +37,42 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_to_head(url: str) -> str:
     """Bring the database at ``url`` to the newest schema; return the revision it is at."""
+    upgrade_to(url, "heads")
+    return current_revision(url) or ""
+
+
+def upgrade_to(url: str, revision: str) -> None:
+    """Run the migrations up to ``revision`` ("heads", or one revision: tests build old databases).
+
+    On SQLite the migrations run with foreign keys off, as Alembic's batch mode requires: it
+    rebuilds a table by copying it and dropping the old one, and with foreign keys on, that DROP
+    deletes every row that references the table (ON DELETE CASCADE) or empties its references
+    (SET NULL) — upgrading across 0009 (which rebuilds ``item``) used to delete every dependency, comment, submission
+    and follow-up. ``PRAGMA foreign_key_check`` then proves the rebuilt tables still hold together.
+    """
     from alembic import command
 
     config = alembic_config(url)
     engine = make_engine(url)
+    if is_sqlite(url):
+        event.listen(engine, "connect", foreign_keys_off)   # after make_engine's own, which turns them on
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "heads")
-        return current_revision(url) or ""
+            command.upgrade(config, revision)
+            if is_sqlite(url):
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
     finally:
         engine.dispose()
+
+
+def foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    """A SQLite "connect" listener for migration engines (here and in migrations/env.py)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")   # outside a transaction, or SQLite ignores it
+    cursor.close()
 
 
 @cache

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 
-from luodi.db import StrEnumType, make_engine
+from luodi.db import StrEnumType, is_sqlite, make_engine
+from luodi.migrate import foreign_keys_off
 from luodi.models import Base
 
 config = context.config
@@ -38,7 +39,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = make_engine(url)
+    if is_sqlite(url):   # batch mode's table rebuilds need foreign keys off (luodi.migrate.upgrade_to)
+        event.listen(engine, "connect", foreign_keys_off)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()
