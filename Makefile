@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install i18n docs bench clean
+.PHONY: demo test lint typecheck unit install i18n docs bench clean deploy-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ i18n: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_docs.py
+
+# The install kit (docs/deploy.md): the image if a Docker daemon runs, else the entrypoint as processes.
+deploy-check: $(STAMP)
+	bash scripts/deploy_check.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 _REVISION = re.compile(r"^revision\s*=\s*['\"](\w+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision\s*=\s*(.+)$", re.M)
+MIGRATION_LOCK = int.from_bytes(b"luodi")   # the PostgreSQL advisory lock key of the migrations
 
 
 def alembic_config(url: str) -> Config:
@@ -58,6 +59,10 @@ def upgrade_to(url: str, revision: str) -> None:
         event.listen(engine, "connect", foreign_keys_off)   # after make_engine's own, which turns them on
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Web and worker processes starting together each run this: one migrates, the others
+                # wait here for its commit, then find the schema current (deploy/entrypoint.sh).
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             if is_sqlite(url):
