@@ -175,3 +175,20 @@ def test_the_compose_services_as_processes_take_a_list_from_import_to_login(
         assert "Application shutdown complete" in logs[0].read_text()
         assert '203.0.113.7:0 - "GET /healthz' in logs[0].read_text()
         assert "database at revision" in logs[0].read_text() + logs[1].read_text()
+
+
+def test_the_entrypoint_gives_up_on_a_database_that_never_answers_and_runs_luodi_commands(
+        tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LUODI_")} | {
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "LUODI_SECRET_KEY": SECRET,
+        "LUODI_CONFIG": str(tmp_path / "absent.toml"), "LUODI_LANGUAGE": "en"}
+    closed = f"postgresql+psycopg://luodi@127.0.0.1:{free_port()}/luodi?connect_timeout=1"
+    started = time.monotonic()
+    down = subprocess.run(["sh", str(ENTRYPOINT), "web"], env=env | {"LUODI_DATABASE_URL": closed,
+                          "LUODI_DB_WAIT_SECONDS": "2"}, capture_output=True, text=True, timeout=60)
+    assert down.returncode == 1 and "the database did not answer in 2 s" in down.stderr
+    assert time.monotonic() - started < 30
+    url = f"sqlite:///{tmp_path / 'luodi.db'}"
+    done = subprocess.run(["sh", str(ENTRYPOINT), "luodi", "db", "upgrade"], env=env | {"LUODI_DATABASE_URL": url},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "database at revision" in done.stdout, done.stderr
