@@ -31,7 +31,7 @@ from luodi.capture.sections import (
     read_pairs,
     value,
 )
-from luodi.capture.table import Line
+from luodi.capture.table import Line, Row, read_rows
 from luodi.domain.dates import DateParseError, parse_datetime_range
 from luodi.i18n import gettext as _
 
@@ -81,12 +81,18 @@ def parse_action_list(source: bytes | str, options: ReadOptions | None = None) -
     return parse_text(text, options)
 
 
-def parse_text(text: str, options: ReadOptions | None = None, *, chat: bool | None = None) -> ParseResult:
-    """Parse decoded text (see :func:`parse_action_list`); ``chat`` forces the transcript reading."""
+def parse_text(
+    text: str, options: ReadOptions | None = None, *, chat: bool | None = None,
+    table: tuple[Row, list[Row]] | None = None,
+) -> ParseResult:
+    """Parse decoded text (see :func:`parse_action_list`); ``chat`` forces the transcript reading.
+
+    ``table`` (a header row and data rows, as a spreadsheet holds them) gives the items; ``text``
+    then holds only what stands above the table (title and meta lines, at their row numbers)."""
     findings = Findings()
     asker = Asker(options or ReadOptions(), findings)
     document = _split(text.split("\n"), findings)
-    meeting = _read_meeting(document, findings, asker, chat=chat)
+    meeting = _read_meeting(document, findings, asker, chat=chat, table=table)
     findings.sort(key=lambda finding: (finding.line, finding.severity != "error"))
     return ParseResult(meeting, findings, asker.questions)
 
@@ -148,7 +154,9 @@ def _start_section(document: _Document, number: int, heading: str, findings: Fin
     return document.sections[kind]
 
 
-def _read_meeting(document: _Document, findings: Findings, asker: Asker, *, chat: bool | None) -> ParsedMeeting:
+def _read_meeting(
+    document: _Document, findings: Findings, asker: Asker, *, chat: bool | None, table: tuple[Row, list[Row]] | None
+) -> ParsedMeeting:
     body: list[Line] = []
     meta_lines = document.meta
     if "items" not in document.sections:  # a paste without sections: the lines are the items
@@ -174,7 +182,14 @@ def _read_meeting(document: _Document, findings: Findings, asker: Asker, *, chat
         body, heading = section.lines, section.line
     else:
         heading = 0
-    meeting.items, stated = read_body(body, context, heading=heading, chat=chat)
+    if table is not None:
+        for number, text in body:
+            findings.warning(number, "meta", _("Line not understood: {text!r}").format(text=text))
+        meeting.items, stated = read_rows(table[0], table[1], context, pad=True)
+        if not meeting.items and not any(finding.severity == "error" for finding in findings):
+            findings.error(table[0][0], "table", _("No action items found: write a table or one item per line"))
+    else:
+        meeting.items, stated = read_body(body, context, heading=heading, chat=chat)
     meeting.dependencies = _unique([*stated, *read_dependencies(_lines(sections, "dependencies"), findings)])
     if "next_meeting" in sections:
         heading = sections["next_meeting"].line

@@ -1,4 +1,4 @@
-"""``luodi item list|confirm|reschedule``."""
+"""``luodi item list|confirm|reschedule`` (``export`` is in :mod:`luodi.cli.sheets`)."""
 
 from __future__ import annotations
 

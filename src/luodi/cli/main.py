@@ -19,6 +19,7 @@ from luodi.cli import (
     outbox,
     people,
     reports,
+    sheets,
     system,
     users,
     webhooks,
@@ -37,6 +38,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(people.app, name="people", help="The people directory.")
+meetings.app.command("export")(sheets.meeting_export)
+items.app.command("export")(sheets.item_export)
 app.add_typer(meetings.app, name="meeting", help="Meetings and their 【行动项】 lists.")
 app.add_typer(items.app, name="item", help="Action items.")
 app.add_typer(system.db_app, name="db", help="Database schema.")

@@ -1,4 +1,4 @@
-"""``luodi meeting import|lint|list|show|render|send|status``."""
+"""``luodi meeting import|lint|list|show|render|send|status`` (``export`` is in :mod:`luodi.cli.sheets`)."""
 
 from __future__ import annotations
 
@@ -34,15 +34,15 @@ def _answers(values: list[str] | None) -> dict[tuple[int, str], str]:
 
 
 def _read(file: Path) -> bytes:
-    """The file's bytes (at most one past the parser's limit, so a huge file is never read whole:
-    the parser then reports it as too large); a missing or unreadable file is a usage error."""
-    from luodi.capture.markdown import MAX_BYTES
+    """The file's bytes (at most one past the readers' limit, so a huge file is never read whole:
+    the reader then reports it as too large); a missing or unreadable file is a usage error."""
+    from luodi.capture.reader import MAX_INPUT_BYTES
 
     try:
         with file.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        fail(f"{file}: {exc.strerror or exc}")
+        fail(_("{file}: cannot read it ({reason})").format(file=file, reason=exc.strerror or exc))
 
 
 def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from luodi.capture.model import Answers, Finding, ParsedMeeting, Question, ReadOptions
 from luodi.capture.reader import read_draft
+from luodi.capture.sheet import decode_csv, is_xlsx
 from luodi.domain.enums import ItemStatus
 from luodi.domain.lint import OwnerFacts, lint
 from luodi.domain.workdays import Calendar
@@ -171,13 +172,23 @@ def import_action_list(
     if parsed is None or not report.ok:
         return report
     meeting = _store(session, parsed, project_name=project or parsed.title, now=now, tz=tz)
-    meeting.source = source if isinstance(source, str) else source.decode("utf-8", "replace")
+    meeting.source = _source_text(source)
     items = session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number)).all()
     report.meeting_id = meeting.id
     lines = {item.number: item.source_line for item in parsed.items}
     report.items = [row | {"source_line": lines.get(item.number or 0, 0)}
                     for item, row in zip(items, public_list(session, items), strict=True)]
     return report
+
+
+def _source_text(source: bytes | str) -> str | None:
+    """What is kept of the imported file: its text (a GBK .csv decoded), None for a workbook."""
+    if isinstance(source, str):
+        return source
+    if is_xlsx(source):
+        return None
+    text, _problem = decode_csv(source)
+    return text
 
 
 def _project(session: Session, name: str, *, now: datetime) -> Project:

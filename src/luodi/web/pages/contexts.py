@@ -76,6 +76,7 @@ class ImportPage:
     preview_subject: str | None      # its subject line
     items: list[dict[str, Any]]      # the items it would create
     error: str | None                # a refusal that is not a lint finding (empty file, role)
+    sheet: str = ""                  # an uploaded .xlsx/.csv (base64), carried from the preview to the import
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,16 @@ would store and send.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from luodi.capture.reader import MAX_INPUT_BYTES
+from luodi.capture.sheet import decode_csv, is_xlsx, looks_like_csv
 from luodi.domain.roles import Permission
 from luodi.i18n import gettext as _
 from luodi.render.action_list import render_action_list, render_action_list_subject
@@ -30,6 +34,8 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
 MAX_BYTES = 1_000_000
 Source = Annotated[str, Form(max_length=MAX_BYTES)]
 Upload = Annotated[UploadFile | None, File()]
+Sheet = Annotated[str, Form(max_length=MAX_INPUT_BYTES * 4 // 3 + 4)]
+"""A spreadsheet uploaded for the preview, carried (base64) to the import: one file, one reading."""
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Outcome:
     preview_html: str | None = None
     preview_subject: str | None = None
     error: str | None = None
+    sheet: str = ""
 
 
 def _page(request: Request, session: SessionDep, viewer: Viewer, outcome: Outcome, *,
@@ -56,7 +63,8 @@ def _page(request: Request, session: SessionDep, viewer: Viewer, outcome: Outcom
                       project_id=outcome.project_id or next(iter(projects), None), new_project=outcome.new_project,
                       can_create_project=viewer.can(Permission.EDIT, None), errors=outcome.errors,
                       warnings=outcome.warnings, preview_html=outcome.preview_html,
-                      preview_subject=outcome.preview_subject, items=outcome.items, error=outcome.error)
+                      preview_subject=outcome.preview_subject, items=outcome.items, error=outcome.error,
+                      sheet=outcome.sheet)
     session.commit()
     return render(request, "import.html", status_code=status_code, page=page)
 
@@ -66,19 +74,34 @@ def import_form(request: Request, session: ReadSessionDep, viewer: CurrentViewer
     return _page(request, session, viewer, Outcome())
 
 
-async def _source(text: str, file: UploadFile | None) -> bytes:
+async def _source(text: str, file: UploadFile | None, sheet: str = "") -> bytes:
     if file is not None and file.filename:
-        data = await file.read(MAX_BYTES + 1)
+        data = await file.read(MAX_INPUT_BYTES + 1)
         if data:
             return data
+    if sheet:
+        try:
+            return base64.b64decode(sheet, validate=True)
+        except binascii.Error:
+            raise InvalidInput(_("The uploaded spreadsheet was damaged in the form; upload it again"),
+                               field="file") from None
     return text.encode("utf-8")
+
+
+def _is_sheet(data: bytes) -> bool:
+    """A spreadsheet (.xlsx, or a .csv in UTF-8 or GBK) rather than text for the text box."""
+    if is_xlsx(data):
+        return True
+    text, _problem = decode_csv(data)
+    return text is not None and looks_like_csv(text)
 
 
 def _run(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: Viewer, data: bytes,
          project: str, new_project: str, *, commit: bool) -> Response:
-    text = data.decode("utf-8", "replace")
     chosen = int(project) if project.isdigit() else None
-    outcome = Outcome(source=text, project_id=chosen, new_project=new_project)
+    outcome = Outcome(source=data.decode("utf-8", "replace"), project_id=chosen, new_project=new_project)
+    if _is_sheet(data):
+        outcome.source, outcome.sheet = "", base64.b64encode(data).decode("ascii")
     now = clock.now()
     try:
         target = meeting_edits.writable_project(session, viewer, project_id=chosen, new_name=new_project, now=now)
@@ -109,8 +132,11 @@ def _run(request: Request, session: SessionDep, settings: SettingsDep, clock: Cl
 async def preview(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
                   viewer: CurrentViewer, source: Source = "", file: Upload = None,
                   project: Annotated[str, Form(max_length=12)] = "",
-                  new_project: Annotated[str, Form(max_length=300)] = "") -> Response:
-    data = await _source(source, file)
+                  new_project: Annotated[str, Form(max_length=300)] = "", sheet: Sheet = "") -> Response:
+    try:
+        data = await _source(source, file, sheet)
+    except InvalidInput as exc:
+        return _page(request, session, viewer, Outcome(error=exc.message), status_code=400)
     from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_run, request, session, settings, clock, viewer, data, project, new_project,
@@ -121,8 +147,11 @@ async def preview(request: Request, session: SessionDep, settings: SettingsDep, 
 async def import_(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
                   viewer: CurrentViewer, source: Source = "", file: Upload = None,
                   project: Annotated[str, Form(max_length=12)] = "",
-                  new_project: Annotated[str, Form(max_length=300)] = "") -> Response:
-    data = await _source(source, file)
+                  new_project: Annotated[str, Form(max_length=300)] = "", sheet: Sheet = "") -> Response:
+    try:
+        data = await _source(source, file, sheet)
+    except InvalidInput as exc:
+        return _page(request, session, viewer, Outcome(error=exc.message), status_code=400)
     from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_run, request, session, settings, clock, viewer, data, project, new_project,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from luodi.domain.roles import Permission
 from luodi.render.action_list import render_action_list
 from luodi.services.accounts.access import Viewer
-from luodi.services.capture import meetings
+from luodi.services.capture import exports, meetings
 from luodi.services.capture.meeting_list import visible_meetings
 from luodi.services.send import lists
 from luodi.services.send.status import meeting_status
@@ -54,3 +55,20 @@ def meeting_page(request: Request, session: SessionDep, settings: SettingsDep, c
 def meeting(request: Request, meeting_id: MeetingId, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
             viewer: CurrentViewer) -> HTMLResponse:
     return meeting_page(request, session, settings, clock, viewer, meeting_id)
+
+
+_MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "csv": "text/csv; charset=utf-8"}
+
+
+@router.get("/meetings/{meeting_id}/export.{fmt}", response_model=None)
+def meeting_export(meeting_id: MeetingId, fmt: Literal["xlsx", "csv"], session: ReadSessionDep,
+                   settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer) -> Response:
+    """The meeting's action list as a spreadsheet (the same file as ``luodi meeting export``)."""
+    found = meetings.get(session, meeting_id)
+    viewer.require(Permission.READ, found.project_id, what="meeting", key=meeting_id)
+    content = exports.export_meeting(session, meeting_id, fmt, tz=settings.tz, now=clock.now())
+    name = f"【行动项】{found.title}.{fmt}"
+    session.commit()
+    disposition = f"attachment; filename=\"meeting-{meeting_id}.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=_MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})

@@ -1,0 +1,164 @@
+"""An action list as a spreadsheet (INT-1): .xlsx (openpyxl in write-only mode) or .csv (UTF-8
+with a BOM, so Excel in China opens it right), in the article's columns.
+
+Layout, which :mod:`luodi.capture.sheet` reads back unchanged: the title row
+(``【行动项】…``), the meeting's key–value rows (会议, 时间, 地点, 组织者, 参会), an empty row,
+then the header row (frozen in .xlsx) and one row per item. The status carries its emoji and its
+word (``🔵 进行中``). Dates are real date cells in .xlsx and ISO dates in .csv.
+
+A text cell that starts with ``= + - @`` (or a tab or carriage return) is written with a leading
+``'`` so no spreadsheet runs it as a formula (CSV/formula injection); the importer drops it.
+Column widths fit CJK text (a wide character counts two).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from luodi.domain.enums import ItemStatus, Priority
+
+Format = Literal["xlsx", "csv"]
+HEADER = ["序号", "行动项", "责任人", "截止日期", "交付物", "状态", "优先级", "依赖", "开始日期", "验收标准"]
+STATUS_WORDS = {
+    ItemStatus.NOT_STARTED: "未开始",
+    ItemStatus.IN_PROGRESS: "进行中",
+    ItemStatus.AT_RISK: "有风险",
+    ItemStatus.DELAYED: "已延期",
+    ItemStatus.DONE: "已完成",
+}
+PRIORITY_WORDS = {Priority.HIGH: "高", Priority.MEDIUM: "中", Priority.LOW: "低"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MAX_WIDTH = 60
+
+Cell = str | int | dt.date | dt.datetime | None
+
+
+@dataclass
+class SheetRow:
+    """One item as exported."""
+
+    number: str  # 序号 (a meeting's number) or the item's code (T001)
+    title: str
+    owner: str
+    due: dt.date
+    due_time: dt.time | None
+    deliverable: str | None
+    status: ItemStatus
+    priority: Priority
+    depends_on: list[str]
+    start: dt.date | None
+    acceptance: str | None
+
+
+@dataclass
+class SheetExport:
+    """What one export holds: the title, the meeting's key–value rows, the items."""
+
+    title: str
+    meta: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+def neutralise(text: str) -> str:
+    """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``: text, never a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def table(export: SheetExport) -> list[list[Cell]]:
+    """The sheet's rows as values (dates as dates); text neutralised."""
+    rows: list[list[Cell]] = [[neutralise("【行动项】" + export.title)]]
+    rows += [[key, neutralise(value)] for key, value in export.meta if value]
+    rows += [[], list(HEADER)]
+    for item in export.rows:
+        due: dt.date | dt.datetime = dt.datetime.combine(item.due, item.due_time) if item.due_time else item.due
+        rows.append([
+            int(item.number) if item.number.isdigit() else item.number,
+            neutralise(item.title),
+            neutralise(item.owner),
+            due,
+            neutralise(item.deliverable or ""),
+            f"{item.status.emoji} {STATUS_WORDS[item.status]}",
+            PRIORITY_WORDS[item.priority],
+            ", ".join(item.depends_on),
+            item.start,
+            neutralise(item.acceptance or ""),
+        ])
+    return rows
+
+
+def write(export: SheetExport, fmt: Format, *, modified: dt.datetime | None = None) -> bytes:
+    """The export as file content. ``modified`` stamps the workbook's properties (the clock's
+    now), so the same export at the same time gives the same cells and properties."""
+    rows = table(export)
+    return _write_xlsx(rows, modified) if fmt == "xlsx" else _write_csv(rows)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a CJK (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return cell.strftime("%Y-%m-%d %H:%M")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _write_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_text(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    if modified is not None:
+        stamp = modified.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+        workbook.properties.created = workbook.properties.modified = stamp
+    sheet = workbook.create_sheet("行动项")
+    header_row = next(index for index, row in enumerate(rows, start=1) if list(row) == HEADER)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    widths: dict[int, int] = {}
+    for row in rows[header_row - 1:]:
+        for column, value in enumerate(row, start=1):
+            widths[column] = max(widths.get(column, 0), display_width(_text(value)))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, _MAX_WIDTH)
+    bold = Font(bold=True)
+    for index, row in enumerate(rows, start=1):
+        cells = []
+        for value in row:
+            if isinstance(value, dt.datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, dt.date):  # a date cell: midnight, shown as the date
+                cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+            if index == header_row or index == 1:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,130 @@
+"""Excel and CSV through the real CLI (issue 9 part 4): `meeting export` → `meeting import` →
+`meeting export` gives the same content; `item export` by filters; a large sheet imports
+all-or-nothing with the error on its row; formulas are neutralised in the file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+from sqlalchemy import func, select
+
+from luodi.models import Item
+from support.q4 import open_session
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def _count(url: str) -> int:
+    with open_session(url) as session:
+        return int(session.scalar(select(func.count()).select_from(Item)) or 0)
+
+
+def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path: Path) -> None:
+    source = (DATA / "q4_zh.md").read_text(encoding="utf-8").replace("技术方案", "=技术方案", 1)
+    (tmp_path / "q4.md").write_text(source, encoding="utf-8")
+    assert cli("meeting", "import", str(tmp_path / "q4.md")).exit_code == 0
+    first_xlsx, first_csv = tmp_path / "first.xlsx", tmp_path / "first.csv"
+    written = cli("meeting", "export", "1", "-o", str(first_xlsx))
+    assert written.exit_code == 0 and "3 items" in written.stdout
+    assert cli("meeting", "export", "1", "--format", "csv", "-o", str(first_csv)).exit_code == 0
+
+    imported = cli("meeting", "import", str(first_xlsx), "--project", "Copy", "--json")
+    assert imported.exit_code == 0, imported.stdout
+    assert imported.json()["questions"] == [] and imported.json()["errors"] == []
+    again = tmp_path / "again.csv"
+    assert cli("meeting", "export", str(imported.json()["meeting_id"]), "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == first_csv.read_bytes()
+    assert "'=技术方案" in first_csv.read_text(encoding="utf-8-sig")
+
+    from_csv = cli("meeting", "import", str(first_csv), "--project", "Copy2", "--json")
+    assert from_csv.exit_code == 0, from_csv.stdout
+    titles = {(i["title"], i["owner"], i["due"], i["deliverable"], tuple(i["depends_on"]))
+              for i in from_csv.json()["items"]}
+    original = {(i["title"], i["owner"], i["due"], i["deliverable"], tuple(i["depends_on"]))
+                for i in cli("item", "list", "--meeting", "1", "--json").json()}
+    assert titles == original
+
+
+def test_the_xlsx_is_frozen_fitted_and_holds_no_formula(cli, tmp_path: Path) -> None:
+    source = (DATA / "q4_zh.md").read_text(encoding="utf-8").replace("技术方案", "=HYPERLINK(\"http://x\")", 1)
+    (tmp_path / "q4.md").write_text(source, encoding="utf-8")
+    assert cli("meeting", "import", str(tmp_path / "q4.md")).exit_code == 0
+    out = tmp_path / "q4.xlsx"
+    assert cli("meeting", "export", "1", "-o", str(out)).exit_code == 0
+    workbook = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    sheet = workbook["行动项"]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "序号")
+    assert sheet.freeze_panes == f"A{header + 1}"
+    assert [cell.value for cell in sheet[header]][:7] == [
+        "序号", "行动项", "责任人", "截止日期", "交付物", "状态", "优先级"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert any(cell.value == "'=HYPERLINK(\"http://x\")" for cell in cells)
+    assert all(str(cell.value)[0] in "⚪🔵🟢🟠⚫" for cell in sheet["F"][header:] if cell.value)
+    # a CJK title column is wider than its character count: wide characters count two
+    longest = max(len(str(cell.value)) for cell in sheet["B"][header:] if cell.value)
+    assert sheet.column_dimensions["B"].width >= 2 * longest
+
+
+def test_item_export_by_project_imports_back(cli, tmp_path: Path) -> None:
+    assert cli("meeting", "import", str(DATA / "q4_zh.md"), "--project", "Q4").exit_code == 0
+    out = tmp_path / "items.csv"
+    written = cli("item", "export", "--project", "Q4", "-o", str(out))
+    assert written.exit_code == 0 and "3 items" in written.stdout
+    text = out.read_text(encoding="utf-8-sig")
+    assert "T001," in text and ",T001," in text  # codes as 序号 and as dependencies
+    back = cli("meeting", "import", str(out), "--project", "Back", "--accept-defaults", "--json")
+    assert back.exit_code == 0, back.stdout
+    assert len(back.json()["items"]) == 3
+
+
+def test_a_large_sheet_imports_all_or_nothing_with_the_row_named(cli, db_url: str, tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("行动项")
+    sheet.append(["【行动项】大清单"])
+    sheet.append(["时间", "2026-12-01 10:00"])
+    sheet.append(["序号", "行动项", "责任人", "截止日期"])
+    for number in range(1, 2001):
+        sheet.append([number, f"任务{number}", f"员工{number % 40}", "2026-12-20" if number != 1500 else "12月32日"])
+    path = tmp_path / "big.xlsx"
+    workbook.save(path)
+    refused = cli("meeting", "import", str(path), "--json")
+    assert refused.exit_code == 1
+    assert [(e["line"], e["field"]) for e in refused.json()["errors"]] == [(1503, "due")]
+    assert _count(db_url) == 0
+
+
+def test_export_format_and_missing_meeting_are_usage_errors(cli, tmp_path: Path) -> None:
+    bad = cli("meeting", "export", "1", "-o", str(tmp_path / "x.pdf"))
+    assert bad.exit_code == 2 and "xlsx or csv" in bad.stderr
+    missing = cli("meeting", "export", "99", "-o", str(tmp_path / "x.xlsx"))
+    assert missing.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
+
+
+def test_an_xlsx_and_a_gbk_csv_import_on_both_databases(any_db_url: str, tmp_path: Path) -> None:
+    """The workbook's bytes are not kept as the meeting's source text (PostgreSQL refuses NUL)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from luodi.models import Meeting
+    from luodi.services.capture.meetings import import_action_list
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["时间", "2026-12-01 10:00"])
+    workbook.active.append(["行动项", "责任人", "截止日期"])
+    workbook.active.append(["方案", "小王", "12月4日"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    gbk = "时间,2026-12-01 10:00\n行动项,责任人,截止日期\n评估,小李,12月9日\n".encode("gbk")
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    with open_session(any_db_url) as session:
+        for data in (buffer.getvalue(), gbk):
+            report = import_action_list(session, data, project="P", now=now, tz=ZoneInfo("Asia/Shanghai"))
+            assert report.ok, (report.errors, report.questions)
+        session.commit()
+    with open_session(any_db_url) as session:
+        sources = session.scalars(select(Meeting.source).order_by(Meeting.id)).all()
+        assert sources[0] is None and sources[1] is not None and "评估,小李" in sources[1]
+        assert sorted(session.scalars(select(Item.title)).all()) == ["方案", "评估"]
