@@ -25,12 +25,14 @@ SMALL = [
     ("plan_step", ["plan_step.py", "--scale", "10000"]),
     ("import_list", ["import_list.py", "--scale", "10000", "--meetings", "100"]),
     ("delivery", ["delivery.py", "--scale", "1000"]),
+    ("sheets", ["sheets.py", "--scale", "1000"]),
 ]
 FULL = [
     ("cli_startup", ["cli_startup.py"]),
     ("plan_step", ["plan_step.py"]),
     ("import_list", ["import_list.py"]),
     ("delivery", ["delivery.py"]),
+    ("sheets", ["sheets.py"]),
 ]
 
 

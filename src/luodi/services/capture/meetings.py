@@ -224,30 +224,34 @@ def _store(session: Session, parsed: ParsedMeeting, *, project_name: str, now: d
     )
     session.add(meeting)
     session.flush()
-    _attendees(session, meeting, parsed, now=now)
+    persons = _attendees(session, meeting, parsed, now=now)
     for number, text in enumerate(parsed.decisions, start=1):
         session.add(Decision(meeting_id=meeting.id, number=number, text=text))
     for title, url in parsed.attachments:
         session.add(Attachment(meeting_id=meeting.id, title=title, url=url, created_at=now))
-    _items(session, meeting, project, parsed, now=now)
+    _items(session, meeting, project, parsed, persons, now=now)
     record(session, actor=Actor.system("import"), at=now, entity="meeting", entity_id=meeting.id,
            action="created")
     return meeting
 
 
-def _attendees(session: Session, meeting: Meeting, parsed: ParsedMeeting, *, now: datetime) -> None:
+def _attendees(session: Session, meeting: Meeting, parsed: ParsedMeeting, *, now: datetime) -> dict[str, Person]:
+    """Attendees and owners as people (created when unknown), once per name; name → person."""
     names = list(dict.fromkeys([*parsed.attendees, *(item.owner for item in parsed.items)]))
+    persons: dict[str, Person] = {}
     for position, name in enumerate(names):
-        person = people.ensure(session, name, now=now)[0]
+        person = persons[name] = people.ensure(session, name, now=now)[0]
         session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person.id, position=position))
+    return persons
 
 
-def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedMeeting, *, now: datetime) -> None:
+def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedMeeting,
+           persons: dict[str, Person], *, now: datetime) -> None:
     by_number: dict[int, Item] = {}
     for parsed_item in parsed.items:
         assert parsed_item.due is not None  # lint: no due date is an error
         project.last_item_number += 1
-        owner = people.ensure(session, parsed_item.owner, now=now)[0]
+        owner = persons[parsed_item.owner]
         item = Item(
             project_id=project.id,
             meeting_id=meeting.id,
