@@ -77,6 +77,9 @@ class ImportPage:
     items: list[dict[str, Any]]      # the items it would create
     error: str | None                # a refusal that is not a lint finding (empty file, role)
     sheet: str = ""                  # an uploaded .xlsx/.csv (base64), carried from the preview to the import
+    questions: list[dict[str, Any]] = field(default_factory=list)  # open ambiguities: line, field, message, choices
+    answers: dict[str, str] = field(default_factory=dict)          # "LINE:FIELD" → the answer already given
+    carried: dict[str, str] = field(default_factory=dict)          # answers to questions no longer open: kept
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from luodi.render.action_list import render_action_list, render_action_list_subj
 from luodi.services.accounts.access import Viewer, editable_projects
 from luodi.services.capture import meeting_edits, meetings
 from luodi.services.errors import Forbidden, InvalidInput
+from luodi.services.rules.rule_context import calendar_from_settings
 from luodi.services.send import lists
 from luodi.services.track import board
 from luodi.web.auth import CsrfProtected, CurrentViewer
@@ -52,6 +53,8 @@ class Outcome:
     preview_subject: str | None = None
     error: str | None = None
     sheet: str = ""
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # "LINE:FIELD" → the answer given
 
 
 def _page(request: Request, session: SessionDep, viewer: Viewer, outcome: Outcome, *,
@@ -64,7 +67,9 @@ def _page(request: Request, session: SessionDep, viewer: Viewer, outcome: Outcom
                       can_create_project=viewer.can(Permission.EDIT, None), errors=outcome.errors,
                       warnings=outcome.warnings, preview_html=outcome.preview_html,
                       preview_subject=outcome.preview_subject, items=outcome.items, error=outcome.error,
-                      sheet=outcome.sheet)
+                      sheet=outcome.sheet, questions=outcome.questions, answers=outcome.answers,
+                      carried={key: value for key, value in outcome.answers.items()
+                               if key not in {f"{q['line']}:{q['field']}" for q in outcome.questions}})
     session.commit()
     return render(request, "import.html", status_code=status_code, page=page)
 
@@ -96,26 +101,45 @@ def _is_sheet(data: bytes) -> bool:
     return text is not None and looks_like_csv(text)
 
 
+async def _answers(request: Request) -> dict[str, str]:
+    """The preview's answers: form fields ``answer:LINE:FIELD`` (a chosen radio or a typed value)."""
+    form = await request.form()
+    answers: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key.startswith("answer:") and isinstance(value, str) and value.strip():
+            line, _sep, name = key.removeprefix("answer:").partition(":")
+            if line.isdigit() and name:
+                answers[f"{int(line)}:{name}"] = value.strip()[:300]
+    return answers
+
+
 def _run(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: Viewer, data: bytes,
-         project: str, new_project: str, *, commit: bool) -> Response:
+         project: str, new_project: str, answers: dict[str, str], *, commit: bool) -> Response:
     chosen = int(project) if project.isdigit() else None
-    outcome = Outcome(source=data.decode("utf-8", "replace"), project_id=chosen, new_project=new_project)
+    outcome = Outcome(source=data.decode("utf-8", "replace"), project_id=chosen, new_project=new_project,
+                      answers=answers)
     if _is_sheet(data):
         outcome.source, outcome.sheet = "", base64.b64encode(data).decode("ascii")
     now = clock.now()
     try:
         target = meeting_edits.writable_project(session, viewer, project_id=chosen, new_name=new_project, now=now)
-        report = meetings.import_action_list(session, data, project=target.name, now=now, tz=settings.tz,
-                                             max_open_per_week=settings.max_open_per_week)
+        report = meetings.import_action_list(
+            session, data, project=target.name, now=now, tz=settings.tz,
+            max_open_per_week=settings.max_open_per_week, calendar=calendar_from_settings(settings),
+            end_of_day=settings.end_of_day,
+            answers={(int(key.split(":", 1)[0]), key.split(":", 1)[1]): value for key, value in answers.items()})
     except InvalidInput as exc:
         session.rollback()
         outcome.error = exc.message
         return _page(request, session, viewer, outcome, status_code=400)
     findings = report.to_json()
     outcome.errors, outcome.warnings, outcome.items = findings["errors"], findings["warnings"], findings["items"]
+    outcome.questions = findings["questions"]
     if report.errors or report.meeting_id is None:
         session.rollback()
-        return _page(request, session, viewer, outcome, status_code=400)
+        # open questions are not a failure of the preview: they are what it is for
+        asked = not report.errors and outcome.questions and not commit
+        return _page(request, session, viewer, outcome, status_code=200 if asked else 400)
     if commit:
         session.commit()
         return see_other(f"/meetings/{report.meeting_id}?imported=1")
@@ -140,7 +164,7 @@ async def preview(request: Request, session: SessionDep, settings: SettingsDep, 
     from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_run, request, session, settings, clock, viewer, data, project, new_project,
-                                   commit=False)
+                                   await _answers(request), commit=False)
 
 
 @router.post("/import", response_model=None)
@@ -155,4 +179,4 @@ async def import_(request: Request, session: SessionDep, settings: SettingsDep, 
     from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_run, request, session, settings, clock, viewer, data, project, new_project,
-                                   commit=True)
+                                   await _answers(request), commit=True)
