@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     template_dir: Path | None = Field(None, description="Folder whose templates override the packaged ones")
     max_open_per_week: int = Field(5, description="Lint warns when an owner has more open items due in one week")
     end_of_day: dt_time = Field(dt_time(18, 0), description="What 下班前 / EOD means in a due date (HH:MM)")
+    llm_url: str | None = Field(
+        None, description="An OpenAI-compatible chat API (e.g. http://llm.internal/v1) that `meeting extract --llm` "
+        "may ask for candidates; unset: the rules only, offline")
+    llm_model: str | None = Field(None, description="The model name sent to LUODI_LLM_URL")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key for LUODI_LLM_URL (optional)")
     lease_seconds: int = Field(300, description="A claimed message is claimed again after this many seconds")
     max_attempts: int = Field(8, description="Delivery attempts before a message is marked dead")
     backoff_seconds: float = Field(30.0, description="First retry delay; doubles each attempt (with jitter)")

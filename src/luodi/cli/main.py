@@ -12,6 +12,7 @@ from luodi.cli import (
     acceptance,
     backups,
     calendar,
+    extract,
     feeds,
     followup,
     items,
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 app.add_typer(people.app, name="people", help="The people directory.")
 meetings.app.command("export")(sheets.meeting_export)
+meetings.app.command("extract")(extract.meeting_extract)
 items.app.command("export")(sheets.item_export)
 app.add_typer(meetings.app, name="meeting", help="Meetings and their 【行动项】 lists.")
 app.add_typer(items.app, name="item", help="Action items.")

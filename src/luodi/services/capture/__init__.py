@@ -5,5 +5,6 @@ Use cases:
 - ``meeting_edits``: create and edit a meeting from the web forms.
 - ``meeting_list``: the meetings a viewer may read, with item and confirmation counts.
 - ``item_edits``: create and change items from forms and the API, audited field by field.
+- ``extraction``: minutes or a chat → candidate decisions and items to review (rules, or a language model).
 - ``exports``: a meeting's list, or filtered items, as .xlsx or .csv that imports back unchanged.
 """
