@@ -61,14 +61,15 @@ def _include_routers(app: FastAPI) -> None:
     from luodi.web.forms import meetings as meeting_forms
     from luodi.web.forms import webhooks as webhook_forms
     from luodi.web.pages import auth as auth_pages
-    from luodi.web.pages import board, calendar, confirm, feeds, graph
+    from luodi.web.pages import board, calendar, confirm, extract, feeds, graph
     from luodi.web.pages import imports as import_pages
     from luodi.web.pages import items as item_pages
     from luodi.web.pages import meetings as pages
     from luodi.web.pages import outbox as outbox_page
     from luodi.web.pages import webhooks as webhook_pages
 
-    for module in (auth_pages, board, item_pages, item_forms, meeting_forms, import_pages, graph, pages, confirm,
+    for module in (auth_pages, board, item_pages, item_forms, meeting_forms, extract, import_pages, graph, pages,
+                   confirm,
                    outbox_page, calendar, feeds, webhook_pages, webhook_forms, api, api_items, api_docs):
         app.include_router(module.router)
     from luodi.web.api import followup as api_followup

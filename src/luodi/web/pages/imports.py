@@ -74,6 +74,11 @@ def _page(request: Request, session: SessionDep, viewer: Viewer, outcome: Outcom
     return render(request, "import.html", status_code=status_code, page=page)
 
 
+def draft_page(request: Request, session: SessionDep, viewer: Viewer, source: str) -> HTMLResponse:
+    """The import page with ``source`` (a draft made from reviewed candidates) in the text box."""
+    return _page(request, session, viewer, Outcome(source=source))
+
+
 @router.get("/import", response_class=HTMLResponse)
 def import_form(request: Request, session: ReadSessionDep, viewer: CurrentViewer) -> HTMLResponse:
     return _page(request, session, viewer, Outcome())
