@@ -60,6 +60,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/meetings/new"): Case("/meetings/new", editors_only(200, outsider=200)),
     ("GET", "/meetings/{meeting_id}/edit"): Case("/meetings/{meeting}/edit", editors_only(200)),
     ("GET", "/import"): Case("/import", editors_only(200, outsider=200)),
+    ("GET", "/import/extract"): Case("/import/extract", editors_only(200, outsider=200)),
+    ("POST", "/import/extract"): Case(
+        "/import/extract", editors_only(200, outsider=200), form=lambda w: {"text": "小王负责在9月30日前提交方案"}),
+    ("POST", "/import/extract/draft"): Case(
+        "/import/extract/draft", editors_only(200, outsider=200),
+        form=lambda w: {"items": "1", "item-0-keep": "1", "item-0-title": "方案", "item-0-owner": "小王",
+                        "item-0-due": "2026-09-30"}),
+    ("GET", "/meetings/{meeting_id}/export.{fmt}"): Case("/meetings/{meeting}/export.csv", readers()),
     ("POST", "/items/{item_id}/status"): Case(
         "/items/{T001}/status", editors_only(303) | {"owner": 303}, form=lambda w: {"status": "done"}),
     ("POST", "/items/{item_id}/edit"): Case(
