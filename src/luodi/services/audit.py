@@ -1,10 +1,13 @@
-"""Writing audit rows. Every change to an item goes through :func:`record`."""
+"""Writing audit rows. Every change to an item goes through :func:`record` (an import's many
+``created`` entries through :func:`record_created`, one INSERT)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from luodi.domain.enums import ActorKind
@@ -68,3 +71,17 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_created(session: Session, *, actor: Actor, at: datetime, items: Sequence[tuple[int, int | None]],
+                   entity: str = "item") -> None:
+    """One ``created`` entry per (entity id, item id) in a single INSERT: an import of 10k items
+    writes 10k entries without 10k ORM objects (the rows are the same as :func:`record`'s)."""
+    if not items:
+        return
+    session.execute(insert(AuditEntry), [
+        {"at": at, "actor_kind": actor.kind, "actor_id": actor.person_id, "actor_label": actor.label,
+         "entity": entity, "entity_id": entity_id, "item_id": item_id, "action": "created", "field": None,
+         "before": None, "after": None}
+        for entity_id, item_id in items
+    ])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, object_session
 
 from luodi.domain.checklists import template_for, template_lines
@@ -34,15 +34,15 @@ def default_lines(item: Item) -> tuple[str, ...]:
 
 
 def attach_defaults(session: Session, items: Sequence[Item]) -> None:
-    """Give each item without a checklist the template of its deliverable (flushes nothing)."""
+    """Give each item without a checklist the template of its deliverable, in one INSERT (the
+    items must have ids: flushed)."""
     have = set(session.scalars(select(ItemChecklist.item_id).where(
         ItemChecklist.item_id.in_([item.id for item in items]))).all()) if items else set()
-    for item in items:
-        if item.id in have:
-            continue
-        template = template_for(item.deliverable)
-        for position, text in enumerate(default_lines(item), start=1):
-            session.add(ItemChecklist(item_id=item.id, position=position, text=text, template=template))
+    rows = [{"item_id": item.id, "position": position, "text": text, "template": template_for(item.deliverable)}
+            for item in items if item.id not in have
+            for position, text in enumerate(default_lines(item), start=1)]
+    if rows:
+        session.execute(insert(ItemChecklist), rows)
 
 
 def ensure(session: Session, item: Item) -> list[ItemChecklist]:

@@ -29,7 +29,7 @@ from luodi.i18n import gettext as _
 from luodi.models import Attachment, Decision, Dependency, Item, Meeting, MeetingAttendee, Person, Project
 from luodi.services.accept import checklists
 from luodi.services.accounts import people
-from luodi.services.audit import Actor, record
+from luodi.services.audit import Actor, record, record_created
 from luodi.services.errors import NotFound
 from luodi.services.track.items import public_list
 
@@ -275,9 +275,8 @@ def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedM
     for dep in parsed.dependencies:
         session.add(Dependency(item_id=by_number[dep.dependent].id,
                                depends_on_id=by_number[dep.prerequisite].id, reason=dep.reason))
-    for item in by_number.values():
-        record(session, actor=Actor.system("import"), at=now, entity="item", entity_id=item.id,
-               item_id=item.id, action="created")
+    record_created(session, actor=Actor.system("import"), at=now,
+                   items=[(item.id, item.id) for item in by_number.values()])
     # ACC-2 (the article's trap 5): acceptance criteria are set when the item is created, so
     # they appear in the 【行动项】 list that goes out.
     checklists.attach_defaults(session, list(by_number.values()))
