@@ -179,6 +179,20 @@ class Settings(BaseSettings):
         return tuple(found)
 
     @property
+    def callback_apps(self) -> tuple[str, ...]:
+        """The app bots whose card callbacks are set up: their 确认收到 button acts in place.
+
+        Feishu: a Verification Token or an Encrypt Key (docs/channels.md); WeCom: the callback
+        Token and EncodingAESKey. DingTalk's 工作通知 ActionCard buttons are links only.
+        """
+        found = []
+        if "feishu_app" in self.direct_apps and (self.feishu_verification_token or self.feishu_encrypt_key):
+            found.append("feishu_app")
+        if "wecom_app" in self.direct_apps and self.wecom_token and self.wecom_encoding_aes_key:
+            found.append("wecom_app")
+        return tuple(found)
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -294,6 +294,8 @@ class WeComPlatform(FakePlatform):
     def __init__(self, *, corp_id: str, corp_secret: str, agent_id: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.corp_id, self.corp_secret, self.agent_id = corp_id, corp_secret, agent_id
+        self.response_codes: set[str] = set()  # handed out with callbacks, each good for one update
+        self.updates: list[dict[str, Any]] = []  # accepted update_template_card calls
 
     def handle(self, request: Request) -> tuple[int, dict[str, Any]]:
         if request.path == "/cgi-bin/gettoken" and request.method == "GET":
@@ -325,18 +327,35 @@ class WeComPlatform(FakePlatform):
             if card.get("card_type") == "button_interaction":
                 answer["response_code"] = secrets.token_hex(8)
             return 200, answer
+        if request.path == "/cgi-bin/message/update_template_card" and request.method == "POST":
+            if self.token_state(request.query.get("access_token")) != "ok":
+                return 200, {"errcode": 40014, "errmsg": "invalid access_token, hint: [x]"}
+            body = request.json if isinstance(request.json, dict) else {}
+            if body.get("agentid") != self.agent_id:
+                return 200, {"errcode": 40056, "errmsg": "invalid agentid"}
+            code = body.get("response_code")
+            with self.lock:
+                fresh = code in self.response_codes
+                self.response_codes.discard(code)
+            if not fresh:  # a response_code is good for one update (and 72 hours)
+                return 200, {"errcode": 40058, "errmsg": "invalid response_code, hint: [x]"}
+            self.updates.append(body)
+            return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": []}
         return 404, {"errcode": 404, "errmsg": "not found"}
 
     def card_callback(self, *, userid: str, event_key: str, task_id: str, token: str, encoding_aes_key: str,
                       timestamp: int | None = None, nonce: str | None = None) -> tuple[dict[str, str], bytes]:
         """A template_card_event as WeCom POSTs it: query (msg_signature, timestamp, nonce), XML body."""
         created = str(int(self.clock()))
+        code = "rc-" + secrets.token_hex(4)
+        with self.lock:
+            self.response_codes.add(code)
         xml = (f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
                f"<FromUserName><![CDATA[{userid}]]></FromUserName><CreateTime>{created}</CreateTime>"
                "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"
                f"<EventKey><![CDATA[{event_key}]]></EventKey><TaskId><![CDATA[{task_id}]]></TaskId>"
                "<CardType><![CDATA[button_interaction]]></CardType>"
-               f"<ResponseCode><![CDATA[rc-{secrets.token_hex(4)}]]></ResponseCode>"
+               f"<ResponseCode><![CDATA[{code}]]></ResponseCode>"
                f"<AgentID>{self.agent_id}</AgentID></xml>")
         encrypted = wecom_encrypt(xml, encoding_aes_key, self.corp_id)
         stamp, nonce = str(timestamp if timestamp is not None else int(self.clock())), nonce or secrets.token_hex(5)

@@ -44,7 +44,7 @@ def test_owner_card_with_buttons_group_gets_list_escalation_stays_private(db_url
             open_session(db_url) as session:
         settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
                             base_url="http://luodi.test", feishu_app_id="cli_q4", feishu_app_secret="app-secret",
-                            feishu_base_url=feishu.base_url, feishu_verification_token="vtoken")
+                            feishu_base_url=feishu.base_url)
         for person in session.scalars(select(Person)):
             person.feishu_open_id = IDS.get(person.name)
         session.get_one(Person, 4).notify = "im"  # 小李 chose the app only: no email for him

@@ -15,6 +15,7 @@ from luodi.models.followup import (
     Standup,
     Submission,
 )
+from luodi.models.inbound import CallbackReceipt
 from luodi.models.integrations import FeedToken, WebhookSubscription
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
@@ -37,6 +38,7 @@ __all__ = [
     "Base",
     "Blocker",
     "CalendarYear",
+    "CallbackReceipt",
     "CarriedItem",
     "Channel",
     "Comment",

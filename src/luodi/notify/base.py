@@ -54,6 +54,8 @@ class Message:
     language: str = "zh"
     recipient: str | None = None  # the person's id in the vendor's directory (app bots only)
     buttons: tuple[Button, ...] = ()
+    # Not a new message but an update of a sent card (WeCom: response_code, replace_name).
+    card_update: Mapping[str, str] | None = None
 
     @property
     def im_body(self) -> str:

@@ -100,6 +100,9 @@ class WeComApp(AppTransport[WeComAppConfig]):
         return token, float(data.get("expires_in") or 7200)
 
     def deliver(self, token: str, message: Message) -> None:
+        if message.card_update:
+            self.update_card(token, message)
+            return
         url = f"{self.config.base_url.rstrip('/')}/cgi-bin/message/send"
         card = wecom_template_card(message.subject, truncate_utf8(message.text, DESCRIPTION_LIMIT),
                                    list(message.buttons), task_id=task_id(message.message_id),
@@ -112,3 +115,15 @@ class WeComApp(AppTransport[WeComAppConfig]):
         invalid = {u.casefold() for u in str(data.get("invaliduser") or "").split("|") if u}
         if message.recipient and message.recipient.casefold() in invalid:
             raise TransportError(f"{self.kind}: {PERMANENT[81013]} (invaliduser)", permanent=True)
+
+    def update_card(self, token: str, message: Message) -> None:
+        """``POST /cgi-bin/message/update_template_card``: the pressed card's button greys out and
+        reads ``replace_name`` (who confirmed). The ``response_code`` of the click is good once."""
+        assert message.card_update is not None
+        url = f"{self.config.base_url.rstrip('/')}/cgi-bin/message/update_template_card"
+        body = {"userids": [message.recipient], "agentid": self.config.agent_id,
+                "response_code": message.card_update.get("response_code"),
+                "button": {"replace_name": message.card_update.get("replace_name", "")[:20]}}
+        response = post(self.http, url, kind=self.kind, params={"access_token": token}, content=json_bytes(body),
+                        headers=JSON_HEADERS)
+        check(self.kind, response, self.clock())

@@ -54,6 +54,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
 
 
 def _include_routers(app: FastAPI) -> None:
+    from luodi.web import callbacks
     from luodi.web.api import core as api
     from luodi.web.api import docs as api_docs
     from luodi.web.api import items as api_items
@@ -70,7 +71,8 @@ def _include_routers(app: FastAPI) -> None:
 
     for module in (auth_pages, board, item_pages, item_forms, meeting_forms, extract, import_pages, graph, pages,
                    confirm,
-                   outbox_page, calendar, feeds, webhook_pages, webhook_forms, api, api_items, api_docs):
+                   outbox_page, calendar, feeds, webhook_pages, webhook_forms, api, api_items, api_docs,
+                   callbacks):
         app.include_router(module.router)
     from luodi.web.api import followup as api_followup
     from luodi.web.pages import followup

@@ -38,6 +38,7 @@ def message_for(row: OutboxMessage) -> Message:
         message_id=row.message_id, subject=row.subject, text=row.body_text, html=row.body_html,
         markdown=row.body_markdown, to=(row.address,) if row.address and row.channel == "email" else (),
         mentions=mentions, language=row.language, recipient=row.address if direct else None, buttons=buttons,
+        card_update=row.payload.get("card_update"),
     )
 
 

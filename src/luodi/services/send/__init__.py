@@ -8,4 +8,5 @@ Use cases:
 - ``channels``: the group bots and webhooks a message can go to (add, list).
 - ``directs``: each person's direct channels (email, IM app) and their addresses.
 - ``routes``: who hears what: the per-project route of each message topic (``luodi channel routes``).
+- ``cardpress``: a card button pressed in an IM app (Feishu, WeCom callbacks), applied once.
 """

@@ -139,9 +139,11 @@ def answer(
     new_date: str = "",
     reason: str = "",
     item_id: int | None = None,
+    via: str = "link",
     now: datetime,
 ) -> ResponseKind:
-    """Apply one POST of the confirmation form to the link's items (or one of them)."""
+    """Apply one answer to the link's items (or one of them): a POST of the confirmation form
+    (``via="link"``), a card button pressed in an IM app, a reply to the email."""
     try:
         response_kind = ResponseKind(kind)
     except ValueError as exc:
@@ -151,15 +153,15 @@ def answer(
         raise InvalidInput(_("That item is not in this link."), field="item")
     if response_kind is ResponseKind.CONFIRM:
         for item in targets:
-            confirm(session, item, context.person, via="link", now=now)
+            confirm(session, item, context.person, via=via, now=now)
     elif response_kind is ResponseKind.QUESTION:
         for item in targets[:1] if item_id else targets:
-            ask(session, item, context.person, question, via="link", now=now)
+            ask(session, item, context.person, question, via=via, now=now)
     else:
         due = _parse_iso(new_date)
         if len(targets) != 1:
             raise InvalidInput(_("Choose the item to reschedule."), field="item")
-        request_reschedule(session, targets[0], context.person, due, reason, via="link", now=now)
+        request_reschedule(session, targets[0], context.person, due, reason, via=via, now=now)
     return response_kind
 
 

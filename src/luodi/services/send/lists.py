@@ -135,7 +135,7 @@ class SendOptions:
     def from_settings(cls, settings: Settings) -> SendOptions:
         return cls(tz=settings.tz, secret=settings.secret_key.get_secret_value(), base_url=settings.base_url,
                    deadline_at=settings.confirm_deadline, template_dir=settings.template_dir,
-                   apps=settings.direct_apps)
+                   apps=settings.direct_apps, callback_apps=settings.callback_apps)
 
 
 def send(session: Session, meeting_id: int, *, resend: bool, now: datetime, options: SendOptions) -> SendReport:

@@ -1,0 +1,214 @@
+"""Buttons that act in place (issue 10, part 3): 确认收到 pressed on the direct card in Feishu or
+WeCom reaches luodi's callback URL signed (and encrypted) as the vendor does it, confirms the
+owner's items through the same service as the web link, and updates the card to show who
+confirmed. A forged, stale or replayed callback, or someone else pressing the owner's card,
+changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import os
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+from sqlalchemy import func, select
+
+from luodi.clock import FrozenClock
+from luodi.config import Settings
+from luodi.models import CallbackReceipt, Item, ItemResponse, OutboxMessage, Person
+from luodi.services.rules.outbox import still_relevant
+from luodi.services.send import lists
+from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.worker.senders import Senders
+from support.fakeapps import FeishuPlatform, WeComPlatform, wecom_encrypt, wecom_signature
+from support.q4 import load_q4, local, open_session
+from support.server import running_server
+from support.smtpd import SMTPSink
+
+SEND_AT = local(2026, 9, 26, 16, 10)
+FEISHU = {"小王": "ou_wang", "张经理": "ou_zhang", "小林": "ou_lin", "小李": "ou_li"}
+WECOM = {"小王": "WangXiao", "张经理": "ZhangJingli", "小林": "LinXiao", "小李": "LiXiao"}
+AES_KEY = base64.b64encode(os.urandom(32)).decode()[:43]
+
+
+def _drain(session, senders: Senders, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    policy = DeliveryPolicy()
+    while (row := claim(session, worker_id="w", now=clock.now(), policy=policy)) is not None:
+        deliver(session, row, worker_id="w", send=senders, relevant=still_relevant, clock=clock.now, policy=policy,
+                rng=random.Random(1))
+
+
+@dataclass(frozen=True)
+class Seen:
+    id: int
+    confirmed_at: datetime | None
+
+
+def _wang_items(session) -> list[Seen]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    wang = session.scalar(select(Person).where(Person.name == "小王"))
+    items = [Seen(i.id, i.confirmed_at) for i in session.scalars(select(Item).where(Item.owner_id == wang.id))]
+    session.rollback()  # SQLite: end the read, so the server can write
+    return items
+
+
+def _responses(session) -> int:  # type: ignore[no-untyped-def]
+    count = session.scalar(select(func.count()).select_from(ItemResponse)) or 0
+    session.rollback()
+    return count
+
+
+def test_feishu_confirm_in_place_signed_encrypted_and_replays_refused(db_url: str) -> None:
+    load_q4(db_url)
+    clock = FrozenClock(SEND_AT)
+    stamp = lambda: clock.now().timestamp()  # noqa: E731
+    with FeishuPlatform(app_id="cli_q4", app_secret="app-secret", users=set(FEISHU.values()), clock=stamp) as feishu, \
+            SMTPSink() as sink, open_session(db_url) as session:
+        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
+                            base_url="http://luodi.test", feishu_app_id="cli_q4", feishu_app_secret="app-secret",
+                            feishu_base_url=feishu.base_url, feishu_verification_token="vtoken",  # type: ignore[arg-type]
+                            feishu_encrypt_key="ekey-123")  # type: ignore[arg-type]
+        for person in session.scalars(select(Person)):
+            person.feishu_open_id = FEISHU.get(person.name)
+        session.commit()
+        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
+        session.commit()
+        senders = Senders(settings, clock=clock)
+        _drain(session, senders, clock)
+        senders.close()
+        session.rollback()
+        card = next(s["card"] for s in feishu.sent if s["receive_id"] == "ou_wang")
+        confirm = next(e for e in card["elements"] if e["tag"] == "action")["actions"][0]
+        assert confirm["text"]["content"] == "确认收到" and "url" not in confirm  # acts in place
+        value = confirm["value"]
+        assert value["luodi"] == "confirm" and value["t"]
+
+        with running_server(settings, clock=clock) as base, httpx.Client(base_url=base) as web:
+            # The console's URL check: the encrypted challenge is answered.
+            headers, body = feishu.url_verification(verification_token="vtoken", encrypt_key="ekey-123")
+            answer = web.post("/callbacks/feishu", content=body, headers=headers)
+            assert answer.status_code == 200 and answer.json()["challenge"].startswith("ch-")
+
+            # Forged: signed with another key; stale: a signature of ten minutes ago; not the owner.
+            forged = feishu.card_callback(open_id="ou_wang", value=value, verification_token="vtoken",
+                                          encrypt_key="not-the-key")
+            stale = feishu.card_callback(open_id="ou_wang", value=value, verification_token="vtoken",
+                                         encrypt_key="ekey-123", timestamp=int(stamp()) - 600)
+            other = feishu.card_callback(open_id="ou_li", value=value, verification_token="vtoken",
+                                         encrypt_key="ekey-123")
+            assert web.post("/callbacks/feishu", content=forged[1], headers=forged[0]).status_code == 401
+            assert web.post("/callbacks/feishu", content=stale[1], headers=stale[0]).status_code == 401
+            assert web.post("/callbacks/feishu", content=other[1], headers=other[0]).status_code == 403
+            assert all(i.confirmed_at is None for i in _wang_items(session)) and _responses(session) == 0
+
+            # 小王 presses 确认收到: confirmed, and the card in the answer says so.
+            clock.advance(minutes=2)
+            headers, body = feishu.card_callback(open_id="ou_wang", value=value, verification_token="vtoken",
+                                                 encrypt_key="ekey-123")
+            answer = web.post("/callbacks/feishu", content=body, headers=headers)
+            assert answer.status_code == 200, answer.text
+            new_card = answer.json()["card"]["data"]
+            assert new_card["header"]["template"] == "green"
+            assert "小王" in new_card["elements"][0]["text"]["content"] and "16:12" in str(new_card)
+            items = _wang_items(session)
+            assert items and all(i.confirmed_at == clock.now() for i in items)
+            vias = set(session.scalars(select(ItemResponse.via)))
+            session.rollback()
+            assert vias == {"feishu"} and _responses(session) == len(items)
+
+            # The same callback again (a replay): acknowledged, nothing changes.
+            clock.advance(seconds=30)
+            replay = web.post("/callbacks/feishu", content=body, headers=headers)
+            assert replay.status_code == 200 and replay.json() == {}
+            assert _responses(session) == len(items)
+            assert session.scalar(select(func.count()).select_from(CallbackReceipt)) == 1
+            session.rollback()
+
+
+def test_feishu_without_encrypt_key_checks_the_verification_token(db_url: str) -> None:
+    load_q4(db_url)
+    clock = FrozenClock(SEND_AT)
+    with FeishuPlatform(app_id="cli_q4", app_secret="s", users=set(), clock=lambda: clock.now().timestamp()) as feishu:
+        settings = Settings(database_url=db_url, secret_key="k" * 24, feishu_app_id="cli_q4",  # type: ignore[arg-type]
+                            feishu_app_secret="s", feishu_verification_token="vtoken")  # type: ignore[arg-type]
+        with running_server(settings, clock=clock) as base, httpx.Client(base_url=base) as web:
+            headers, body = feishu.url_verification(verification_token="vtoken")
+            assert web.post("/callbacks/feishu", content=body, headers=headers).json()["challenge"]
+            headers, body = feishu.url_verification(verification_token="guess")
+            assert web.post("/callbacks/feishu", content=body, headers=headers).status_code == 401
+            headers, body = feishu.card_callback(open_id="ou_wang", value={"luodi": "confirm", "t": "x"},
+                                                 verification_token="guess")
+            assert web.post("/callbacks/feishu", content=body, headers=headers).status_code == 401
+        unset = Settings(database_url=db_url, secret_key="k" * 24)  # type: ignore[arg-type]
+        with running_server(unset, clock=clock) as base:
+            assert httpx.post(f"{base}/callbacks/feishu", content=b"{}").status_code == 404  # not set up
+
+
+def test_wecom_confirm_in_place_updates_the_card_and_replays_change_nothing(db_url: str) -> None:
+    load_q4(db_url)
+    clock = FrozenClock(SEND_AT)
+    stamp = lambda: clock.now().timestamp()  # noqa: E731
+    with WeComPlatform(corp_id="ww_q4", corp_secret="wsecret", agent_id=1000002, users=set(WECOM.values()),
+                       clock=stamp) as wecom, SMTPSink() as sink, open_session(db_url) as session:
+        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
+                            base_url="http://luodi.test", wecom_corp_id="ww_q4", wecom_corp_secret="wsecret",
+                            wecom_agent_id=1000002, wecom_base_url=wecom.base_url,
+                            wecom_token="cbtoken", wecom_encoding_aes_key=AES_KEY)  # type: ignore[arg-type]
+        for person in session.scalars(select(Person)):
+            person.wecom_user_id = WECOM.get(person.name)
+        session.commit()
+        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
+        session.commit()
+        senders = Senders(settings, clock=clock)
+        _drain(session, senders, clock)
+        session.rollback()
+        sent = next(s for s in wecom.sent if s["touser"] == "WangXiao")
+        card = sent["template_card"]
+        assert card["card_type"] == "button_interaction"
+        key = next(b["key"] for b in card["button_list"] if b["text"] == "确认收到")
+        assert key.startswith("confirm:")
+
+        with running_server(settings, clock=clock) as base, httpx.Client(base_url=base) as web:
+            # The console's URL check: echostr decrypted and echoed.
+            stamp_s, nonce = str(int(stamp())), "n0nce"
+            echo = wecom_encrypt("echo-4711", AES_KEY, "ww_q4")
+            check = web.get("/callbacks/wecom", params={
+                "msg_signature": wecom_signature("cbtoken", stamp_s, nonce, echo), "timestamp": stamp_s,
+                "nonce": nonce, "echostr": echo})
+            assert check.status_code == 200 and check.text == "echo-4711"
+
+            task = card["task_id"]
+            query, body = wecom.card_callback(userid="WangXiao", event_key=key, task_id=task, token="wrong",
+                                              encoding_aes_key=AES_KEY)
+            assert web.post("/callbacks/wecom", params=query, content=body).status_code == 401  # forged
+            query, body = wecom.card_callback(userid="WangXiao", event_key=key, task_id=task, token="cbtoken",
+                                              encoding_aes_key=AES_KEY, timestamp=int(stamp()) - 3600)
+            assert web.post("/callbacks/wecom", params=query, content=body).status_code == 401  # stale
+            assert all(i.confirmed_at is None for i in _wang_items(session))
+
+            query, body = wecom.card_callback(userid="WangXiao", event_key=key, task_id=task, token="cbtoken",
+                                              encoding_aes_key=AES_KEY)
+            answer = web.post("/callbacks/wecom", params=query, content=body)
+            assert answer.status_code == 200 and answer.text == ""
+            items = _wang_items(session)
+            assert items and all(i.confirmed_at is not None for i in items)
+            assert set(session.scalars(select(ItemResponse.via))) == {"wecom"}
+            session.rollback()
+            responses = _responses(session)
+
+            clock.advance(seconds=20)
+            assert web.post("/callbacks/wecom", params=query, content=body).status_code == 200  # replayed
+            assert _responses(session) == responses
+            updates = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "card_update")).all()
+            assert len(updates) == 1 and updates[0].channel == "wecom_app"
+            session.rollback()
+
+        # The worker updates the card through WeCom's API: the button now says who confirmed.
+        _drain(session, senders, clock)
+        senders.close()
+        assert len(wecom.updates) == 1
+        update = wecom.updates[0]
+        assert update["userids"] == ["WangXiao"] and update["agentid"] == 1000002
+        assert "小王" in update["button"]["replace_name"]
