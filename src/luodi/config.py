@@ -115,6 +115,18 @@ class Settings(BaseSettings):
     wecom_encoding_aes_key: SecretStr | None = Field(
         None, description="WeCom app callback: EncodingAESKey (43 characters; encrypts callbacks)")
 
+    # The mailbox that receives replies to luodi's email (docs/configuration.md); off until the host is set.
+    imap_host: str | None = Field(None, description="IMAP server of the replies mailbox (off when unset)")
+    imap_port: int = Field(993, description="IMAP port (993 for SSL, 143 for STARTTLS or none)")
+    imap_user: str | None = Field(None, description="IMAP login of the replies mailbox")
+    imap_password: SecretStr | None = Field(None, description="IMAP password of the replies mailbox")
+    imap_tls: Literal["none", "starttls", "ssl"] = Field("ssl", description="IMAP transport security")
+    imap_folder: str = Field("INBOX", description="The folder replies arrive in")
+    imap_address: str | None = Field(
+        None, description="The replies mailbox's address: list emails get Reply-To its plus-tagged form")
+    imap_poll_seconds: float = Field(
+        60.0, gt=0, description="Seconds between checks when the server offers no IDLE (and the IDLE refresh)")
+
     @classmethod
     def settings_customise_sources(
         cls,

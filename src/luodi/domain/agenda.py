@@ -31,6 +31,7 @@ class Reason(StrEnum):
     """Why to contact someone today, most urgent first (the order of the agenda)."""
 
     BLOCKER = "blocker"
+    QUESTION = "question"  # the owner asked something (a reply to the list's email, the link's form)
     UNCONFIRMED = "unconfirmed"  # the confirmation deadline passed: call (「逐个电话确认」)
     AT_RISK = "at_risk"
     OVERDUE = "overdue"
@@ -40,8 +41,8 @@ class Reason(StrEnum):
     CADENCE = "cadence"
 
 
-URGENT = frozenset({Reason.BLOCKER, Reason.UNCONFIRMED, Reason.AT_RISK, Reason.OVERDUE, Reason.NOT_STARTED,
-                    Reason.DUE_SOON})
+URGENT = frozenset({Reason.BLOCKER, Reason.QUESTION, Reason.UNCONFIRMED, Reason.AT_RISK, Reason.OVERDUE,
+                    Reason.NOT_STARTED, Reason.DUE_SOON})
 ORDER = {reason: index for index, reason in enumerate(Reason)}
 
 
@@ -84,6 +85,7 @@ class ItemFacts:
     open_prerequisites: tuple[str, ...] = ()  # owners of unfinished items this one waits for
     supervisor: str | None = None
     unconfirmed: bool = False  # the list was sent, its confirmation deadline passed, the owner has not confirmed
+    question: str | None = None  # the owner's latest question since the last follow-up marked done
     reachable: frozenset[ContactChannel] = field(
         default_factory=lambda: frozenset({ContactChannel.IM, ContactChannel.IN_PERSON, ContactChannel.MEETING}))
 
@@ -104,6 +106,8 @@ def reasons(facts: ItemFacts, today: date, calendar: Calendar, *,
         return []
     found: list[Reason] = []
     cad = facts.cadence
+    if facts.question:
+        found.append(Reason.QUESTION)
     if facts.unconfirmed:
         found.append(Reason.UNCONFIRMED)
     if facts.status is ItemStatus.AT_RISK:
@@ -128,7 +132,7 @@ def channel_for(facts: ItemFacts, reason: Reason, today: date) -> ContactChannel
     missing confirmation is a phone call when the number is known.
     Fallbacks: IM, phone, in person.
     """
-    if reason is Reason.BLOCKER:
+    if reason in (Reason.BLOCKER, Reason.QUESTION):
         return ContactChannel.IM
     if reason is Reason.UNCONFIRMED:   # 「下午5点前,逐个电话确认」: the phone first
         return ContactChannel.PHONE if ContactChannel.PHONE in facts.reachable else ContactChannel.IM

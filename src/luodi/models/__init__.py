@@ -15,7 +15,7 @@ from luodi.models.followup import (
     Standup,
     Submission,
 )
-from luodi.models.inbound import CallbackReceipt
+from luodi.models.inbound import CallbackReceipt, MailReceipt
 from luodi.models.integrations import FeedToken, WebhookSubscription
 from luodi.models.items import Dependency, Item, ItemResponse
 from luodi.models.meetings import Attachment, Decision, Meeting, MeetingAttendee
@@ -50,6 +50,7 @@ __all__ = [
     "Item",
     "ItemChecklist",
     "ItemResponse",
+    "MailReceipt",
     "Meeting",
     "MeetingAttendee",
     "Milestone",

@@ -56,6 +56,7 @@ class Message:
     buttons: tuple[Button, ...] = ()
     # Not a new message but an update of a sent card (WeCom: response_code, replace_name).
     card_update: Mapping[str, str] | None = None
+    reply_to: str | None = None  # email: where a reply goes (the replies mailbox, plus-tagged per recipient)
 
     @property
     def im_body(self) -> str:

@@ -55,6 +55,8 @@ def build(message: Message, *, sender: str, now: float) -> bytes:
         subject = cast(str, Header(subject, "utf-8", header_name="Subject"))
     mail["Subject"], mail["From"] = subject, encode_address(sender)
     mail["To"] = ", ".join(encode_address(address) for address in message.to)
+    if message.reply_to:
+        mail["Reply-To"] = encode_address(message.reply_to)
     mail["Date"], mail["Message-ID"] = format_datetime(datetime.fromtimestamp(now, UTC)), message.message_id
     mail["Content-Language"] = "zh-CN" if message.language == "zh" else message.language
     mail["Auto-Submitted"], mail["X-Auto-Response-Suppress"] = "auto-generated", "All"  # no auto-replies

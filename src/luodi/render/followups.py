@@ -30,6 +30,7 @@ class MessageFacts:
     today: date
     blocker_what: str | None = None
     blocker_who: str | None = None
+    question: str | None = None
 
 
 def message(reason: Reason, facts: MessageFacts, lang: str) -> str:
@@ -42,6 +43,9 @@ def message(reason: Reason, facts: MessageFacts, lang: str) -> str:
                 **values, "what": facts.blocker_what or "", "who": facts.blocker_who}
         return _("%(name)s, you are waiting for “%(what)s”; I'll help you clear it.") % {
             **values, "what": facts.blocker_what or ""}
+    if reason is Reason.QUESTION:
+        return _("%(name)s asked about “%(title)s”: “%(question)s” Answer them today.") % {
+            **values, "question": facts.question or ""}
     if reason is Reason.OVERDUE:
         days = max(1, (facts.today - facts.due).days)
         return translations(lang).ngettext(
@@ -71,6 +75,7 @@ def reason_label(reason: Reason, lang: str) -> str:
     _ = translations(lang).gettext
     return {
         Reason.BLOCKER: _("Blocker"),
+        Reason.QUESTION: _("Question from the owner"),
         Reason.UNCONFIRMED: _("Not confirmed by the deadline"),
         Reason.AT_RISK: _("At risk"),
         Reason.OVERDUE: _("Overdue"),

@@ -155,6 +155,11 @@ class Worker:
         return result, delivered
 
     def run(self) -> None:
+        if self.settings.imap_host:  # replies to the email: read in a thread, IDLE or polling
+            from luodi.worker.mailbox import MailboxReader
+
+            reader = MailboxReader(self.settings, self.sessions, self.clock)
+            threading.Thread(target=reader.run, args=(self.stopping,), name="luodi-mailbox", daemon=True).start()
         with self._heartbeats():
             while not self.stopping.is_set():
                 try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from luodi.notify.registry import app_values, build_transport
 from luodi.notify.subscription import send_event
 from luodi.render.cards import Button
 from luodi.services.integrate.webhooks import CHANNEL_PREFIX
+from luodi.services.send import replies
 
 if TYPE_CHECKING:
     from luodi.clock import Clock
@@ -62,6 +64,10 @@ class Senders:
         if row.channel == "email":
             if not row.address:
                 raise TransportError("no email address", permanent=True)
+            if self.settings.imap_address and row.kind == "action_list" and row.recipient_id is not None:
+                # Replies come back to the replies mailbox, tagged with this copy (services/send/replies.py).
+                message = replace(message, reply_to=replies.reply_address(
+                    self.settings.imap_address, self.settings.secret_key.get_secret_value(), row.id))
             self._email_transport().send(message)
             return
         if row.channel in APP_KINDS:

@@ -15,10 +15,21 @@ from sqlalchemy.orm import Session
 
 from luodi.domain.agenda import FollowUpStatus, ItemFacts
 from luodi.domain.cadence import CadenceFacts, ContactChannel
-from luodi.domain.enums import ItemStatus
+from luodi.domain.enums import ItemStatus, ResponseKind
 from luodi.domain.scoring import SubmissionKind
 from luodi.domain.workdays import to_local
-from luodi.models import AcceptanceRound, Blocker, Dependency, FollowUp, Item, Meeting, Person, Project, Submission
+from luodi.models import (
+    AcceptanceRound,
+    Blocker,
+    Dependency,
+    FollowUp,
+    Item,
+    ItemResponse,
+    Meeting,
+    Person,
+    Project,
+    Submission,
+)
 from luodi.services.followup.profiles import coordinator_of, item_traits
 
 
@@ -102,6 +113,26 @@ def open_prerequisite_owners(session: Session, ids: Sequence[int]) -> dict[int, 
     return {item_id: tuple(names) for item_id, names in found.items()}
 
 
+def open_questions(session: Session, ids: Sequence[int], contacts: dict[int, date], *,
+                   tz: ZoneInfo) -> dict[int, str]:
+    """Each item's latest question from its owner asked on or after its last follow-up marked done."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ItemResponse.item_id, ItemResponse.text, ItemResponse.created_at)
+        .join(Item, Item.id == ItemResponse.item_id)
+        .where(ItemResponse.item_id.in_(ids), ItemResponse.kind == ResponseKind.QUESTION,
+               ItemResponse.person_id == Item.owner_id)
+        .order_by(ItemResponse.created_at, ItemResponse.id)
+    ).all()
+    found: dict[int, str] = {}
+    for item_id, text, created_at in rows:
+        last = contacts.get(item_id)
+        if text and (last is None or created_at.astimezone(tz).date() >= last):
+            found[item_id] = text
+    return found
+
+
 def reachable(person: Person) -> frozenset[ContactChannel]:
     """Channels that can reach a person: IM, in person and the meeting always; phone and email when known."""
     channels = {ContactChannel.IM, ContactChannel.IN_PERSON, ContactChannel.MEETING}
@@ -128,6 +159,7 @@ def item_facts(session: Session, items: Sequence[Item], *, tz: ZoneInfo, today: 
     contacts = last_contacts(session, ids, before=today)
     reviews = awaiting_review(session, ids)
     prerequisites = open_prerequisite_owners(session, ids)
+    questions = open_questions(session, ids, contacts, tz=tz)
     facts = {}
     for item in items:
         supervisor = item.owner.supervisor.name if item.owner.supervisor is not None else None
@@ -137,6 +169,7 @@ def item_facts(session: Session, items: Sequence[Item], *, tz: ZoneInfo, today: 
             last_contact=contacts.get(item.id), awaiting_review=item.id in reviews,
             open_prerequisites=prerequisites.get(item.id, ()), supervisor=supervisor,
             unconfirmed=now is not None and unconfirmed_at(item, now), reachable=reachable(item.owner),
+            question=questions.get(item.id),
         )
     return facts
 

@@ -99,7 +99,7 @@ def build(session: Session, *, now: datetime, tz: ZoneInfo, calendar: Calendar,
 
 def _item_entry(item: Item, found: list[Reason], facts: ItemFacts, today: date) -> Entry:
     top = found[0]
-    text = message(top, _message_facts(item, today), item.owner.language)
+    text = message(top, replace(_message_facts(item, today), question=facts.question), item.owner.language)
     return Entry(f"item:{item.id}|{today.isoformat()}", item, top, found, channel_for(facts, top, today), text)
 
 

@@ -9,4 +9,5 @@ Use cases:
 - ``directs``: each person's direct channels (email, IM app) and their addresses.
 - ``routes``: who hears what: the per-project route of each message topic (``luodi channel routes``).
 - ``cardpress``: a card button pressed in an IM app (Feishu, WeCom callbacks), applied once.
+- ``replies``: a reply to the list's email (read by the worker over IMAP), applied once.
 """
