@@ -26,16 +26,23 @@ def _add_items(world: World, count: int, *, status: ItemStatus = ItemStatus.NOT_
 
 
 def _count_queries(world: World, fetch: Any) -> int:
+    """The queries a request runs on any of the app's engines (pages read through the read engine,
+    a separate one on SQLite: counting the main engine alone saw none, and compared 0 with 0).
+    SQLite's explicit BEGIN is transaction control, not a query: not counted, so both backends agree."""
     statements: list[str] = []
 
     def count(*args: Any) -> None:
-        statements.append(args[2])
+        if not args[2].lstrip().upper().startswith("BEGIN"):
+            statements.append(args[2])
 
-    event.listen(world.app.state.engine, "before_cursor_execute", count)
+    engines = {world.app.state.engine, world.app.state.read_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         assert fetch().status_code == 200
     finally:
-        event.remove(world.app.state.engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 
@@ -56,7 +63,9 @@ def test_the_board_and_the_table_cost_the_same_queries_at_any_size(world: World)
     _add_items(world, 300)
     large = (_count_queries(world, lambda: client.get("/board")), _count_queries(world, lambda: client.get("/items")))
     assert small == large
-    assert large[0] <= 12 and large[1] <= 10
+    # The viewer (2), five capped column counts, the cards of each non-empty column (2 here), the
+    # subtasks, and the filter choices (3); the table: the viewer, one count, one page, subtasks, choices.
+    assert 5 <= large[0] <= 13 and 5 <= large[1] <= 8
 
 
 def test_a_user_sees_only_the_projects_they_have_a_role_in(world: World) -> None:

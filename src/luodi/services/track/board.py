@@ -1,7 +1,8 @@
 """The board's read models (BOARD-1, BOARD-2): the kanban and the task table.
 
-Pages query what they show: the kanban counts items per status with one GROUP BY and loads
-only the first ``per_column`` cards of each column; the table loads one page. Both select the
+Pages query what they show: the kanban counts each status with a count that stops at COUNT_CAP
+(one indexed query per column) and loads only the first ``per_column`` cards of each non-empty
+column; the table loads one page. Both select the
 columns they show (no ORM objects) through indexes shaped like these queries
 (models.board: ix_item_project_status_due, ix_item_project_due; models.items: ix_item_status_due,
 ix_item_owner_due, ix_item_meeting).
