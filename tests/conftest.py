@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -56,34 +59,86 @@ def _pg_available() -> bool:
         return False
 
 
+def require_pg() -> None:
+    """Skip (saying why) when no PostgreSQL answers — but fail when LUODI_TEST_PG_URL names one
+    (CI sets it): there, a test that only ran on SQLite must not pass as if it ran on both."""
+    if _pg_available():
+        return
+    reason = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
+    if "LUODI_TEST_PG_URL" in os.environ:
+        pytest.fail(f"{reason}, but LUODI_TEST_PG_URL asks for it")
+    print(reason)
+    pytest.skip(f"{reason} (set LUODI_TEST_PG_URL)")
+
+
 @pytest.fixture
 def pg_admin_url() -> str:
     """The PostgreSQL server's admin URL, for tests that make their own empty databases
     (``support.pgdb.empty_database``)."""
-    if not _pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} (set LUODI_TEST_PG_URL)")
+    require_pg()
     return PG_ADMIN_URL
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database, dropped afterwards."""
-    if not _pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} (set LUODI_TEST_PG_URL)")
-    name = f"luodi_test_{uuid.uuid4().hex[:12]}"
+def pg_database_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+# DROP DATABASE waits for a checkpoint (0.2–3 s on a busy server): the tests' databases are dropped
+# by one background thread while the next test runs; pytest_sessionfinish waits for the last.
+_DROPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-drop")
+
+
+def _drop(name: str) -> None:
+    """Drop the database, its open connections too (WITH FORCE); a failure is printed, not lost."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade_to_head(url)
     try:
-        yield url
+        for attempt in range(3):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except Exception as exc:   # the executor would swallow it: say which database stays
+                if attempt == 2:
+                    print(f"could not drop the test database {name}: {exc}", file=sys.stderr)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(
-                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@contextmanager
+def pg_database(template: str | None = None, *, prefix: str = "luodi_test") -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template`` when given: ~0.2 s instead of migrating),
+    dropped afterwards. A template must have no open connection while it is copied."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    finally:
+        admin.dispose()
+    try:
+        yield name
+    finally:
+        _DROPPER.submit(_drop, name)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _DROPPER.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated PostgreSQL database, once per test session (per xdist worker): the name to copy."""
+    require_pg()
+    with pg_database(prefix="luodi_template") as name:
+        upgrade_to_head(pg_database_url(name))
+        yield name
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test alone, dropped afterwards."""
+    with pg_database(pg_template) as name:
+        yield pg_database_url(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,12 +1,17 @@
 """The board's test world: the Q4 meeting in project Q4, the same list in project Other, a user of
 every role with a web session and an API token — built once per test session (argon2 is slow on
-purpose) and copied per test, like the migrated template."""
+purpose) and copied per test, like the migrated template.
+
+The world is on SQLite unless a module says ``pytestmark = BOTH_BACKENDS``: then each of its
+tests runs on SQLite and on PostgreSQL (a database copied per test from a world built once per
+session with ``CREATE DATABASE … TEMPLATE``), so a page or form that works on one only fails."""
 
 from __future__ import annotations
 
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from luodi.clock import FrozenClock
@@ -36,6 +41,8 @@ NOW = datetime(2026, 9, 26, 8, 10, tzinfo=UTC)   # 16:10 in Shanghai, the day of
 # escalations): there the sessions must outlive the defaults. tests/web/test_auth.py puts them back.
 LONG_SESSIONS: dict[str, Any] = {"session_idle_hours": 24 * 365.0, "session_max_days": 365.0}
 LONG_LIFETIME = logins.Lifetime(idle=timedelta(days=365), absolute=timedelta(days=365))
+BOTH_BACKENDS = pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 # role → (user name, role, project): the matrix's columns
 USERS = {
     "viewer": ("访客", "viewer", "Q4"),
@@ -57,6 +64,7 @@ class World:
     csrf: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
+    engine: Engine | None = field(default=None, repr=False)   # the tests' own, made on first use
 
     def client(self, role: str | None = None, **kwargs: Any) -> TestClient:
         client = TestClient(self.app, follow_redirects=False, **kwargs)
@@ -68,7 +76,14 @@ class World:
         return TestClient(self.app, headers={"Authorization": f"Bearer {self.tokens[role]}"})
 
     def session(self) -> Session:
-        return make_sessionmaker(make_engine(self.url))()
+        if self.engine is None:
+            self.engine = make_engine(self.url)
+        return make_sessionmaker(self.engine)()
+
+    def close(self) -> None:
+        for engine in (self.engine, self.app.state.engine, self.app.state.read_engine):
+            if engine is not None:
+                engine.dispose()
 
     def configure(self, **changes: Any) -> None:
         """Change settings the app reads per request (session lifetimes, the base URL for cookies)."""
@@ -129,19 +144,41 @@ def board_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFac
     return path, _build(f"sqlite:///{path}")
 
 
+@pytest.fixture(scope="session")
+def pg_board_template(pg_template: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The same world on PostgreSQL, built once per session: the name of the database to copy."""
+    from conftest import pg_database, pg_database_url
+
+    with pg_database(pg_template, prefix="luodi_board") as name:
+        yield name, _build(pg_database_url(name))   # _build closes its connections: the copy needs none
+
+
 @pytest.fixture
-def world(board_template: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[World]:
-    template, facts = board_template
-    target = tmp_path / "board.db"
-    shutil.copyfile(template, target)
-    url = f"sqlite:///{target}"
-    clock = FrozenClock(NOW)
-    settings = Settings(database_url=url, secret_key=SECRET, base_url="http://testserver",  # type: ignore[arg-type]
-                        **LONG_SESSIONS)
-    app = create_app(settings, clock=clock, migrate=False)
-    yield World(url=url, app=app, clock=clock, **facts)
-    app.state.engine.dispose()
-    app.state.read_engine.dispose()
+def backend(request: pytest.FixtureRequest) -> str:
+    """The world's database: "sqlite", or as BOTH_BACKENDS parametrises it."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def world(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    from conftest import pg_database, pg_database_url
+
+    with ExitStack() as stack:
+        if backend == "postgresql":
+            template_name, facts = request.getfixturevalue("pg_board_template")
+            url = pg_database_url(stack.enter_context(pg_database(template_name)))
+        else:
+            template, facts = request.getfixturevalue("board_template")
+            target = tmp_path / "board.db"
+            shutil.copyfile(template, target)
+            url = f"sqlite:///{target}"
+        clock = FrozenClock(NOW)
+        settings = Settings(database_url=url, secret_key=SECRET, base_url="http://testserver",  # type: ignore[arg-type]
+                            **LONG_SESSIONS)
+        app = create_app(settings, clock=clock, migrate=False)
+        world = World(url=url, app=app, clock=clock, **facts)
+        stack.callback(world.close)
+        yield world
 
 
 def csrf_of(html: str) -> str:

@@ -20,7 +20,9 @@ from luodi.services.accounts import logins
 from luodi.services.accounts import users as accounts
 from luodi.web.auth import CSRF_COOKIE, SESSION_COOKIE
 from support.server import running_server
-from web.conftest import PASSWORD, SECRET, World, csrf_of
+from web.conftest import BOTH_BACKENDS, PASSWORD, SECRET, World, csrf_of
+
+pytestmark = BOTH_BACKENDS
 
 LIFETIMES = ("session_idle_hours", "session_max_days")
 

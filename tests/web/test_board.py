@@ -11,7 +11,9 @@ from sqlalchemy import event, func, insert, select
 
 from luodi.domain.enums import ItemStatus, Priority
 from luodi.models import AuditEntry, Item, Person
-from web.conftest import NOW, World
+from web.conftest import BOTH_BACKENDS, NOW, World
+
+pytestmark = BOTH_BACKENDS
 
 
 def _add_items(world: World, count: int, *, status: ItemStatus = ItemStatus.NOT_STARTED,

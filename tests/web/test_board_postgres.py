@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
-from luodi.clock import FrozenClock
-from luodi.config import Settings
 from luodi.domain.enums import ItemStatus
 from luodi.models import AuditEntry
-from luodi.web.app import create_app
-from web.conftest import NOW, SECRET, World, _build, snapshot
+from web.conftest import World, snapshot
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgresql"], indirect=True)]
 
 
 @pytest.fixture
-def pg_world(pg_url: str) -> Iterator[World]:
-    facts = _build(pg_url)
-    clock = FrozenClock(NOW)
-    settings = Settings(database_url=pg_url, secret_key=SECRET, base_url="http://testserver")  # type: ignore[arg-type]
-    app = create_app(settings, clock=clock, migrate=False)
-    yield World(url=pg_url, app=app, clock=clock, **facts)
-    app.state.engine.dispose()
+def pg_world(world: World) -> World:
+    return world
 
 
 def test_board_table_and_a_card_move_on_postgresql(pg_world: World) -> None:

@@ -28,9 +28,10 @@ SECRET = "test-secret-key-0123456789"
 
 
 @pytest.fixture
-def world(db_url: str, now: datetime) -> dict[str, object]:
+def world(any_db_url: str, now: datetime) -> dict[str, object]:
     from conftest import PEOPLE_CSV, SHANGHAI
 
+    db_url = any_db_url
     engine = make_engine(db_url)
     with make_sessionmaker(engine)() as session:
         people.import_csv(session, PEOPLE_CSV, now=now)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from luodi.models import AuditEntry, Comment, Dependency, Item
-from web.conftest import World, snapshot
+from web.conftest import BOTH_BACKENDS, World, snapshot
+
+pytestmark = BOTH_BACKENDS
 
 
 def _edit(world: World, role: str, version: int, **changes: str) -> object:

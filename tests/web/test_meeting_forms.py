@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from luodi.models import Item, Meeting, Milestone, OutboxMessage
-from web.conftest import Q4, World, snapshot
+from web.conftest import BOTH_BACKENDS, Q4, World, snapshot
+
+pytestmark = BOTH_BACKENDS
 
 
 def test_the_preview_lints_and_renders_but_writes_nothing(world: World) -> None:
