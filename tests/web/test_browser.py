@@ -1,7 +1,9 @@
-"""The board in a real Chromium against a real uvicorn server on 127.0.0.1 (not TestClient).
+"""The board in a real Chromium against a real uvicorn server on 127.0.0.1 (not TestClient), on
+SQLite and on PostgreSQL: login, the import page, the board drag, the graph, the confirmation
+link from the email, the language switch and logout, each through the browser on both.
 
-Screenshots go to artifacts/screenshots/. Without /usr/bin/chromium these tests are skipped
-(CI installs it: .ci/run).
+Screenshots go to artifacts/screenshots/ (those of the PostgreSQL run end in ``-postgresql``).
+Without /usr/bin/chromium these tests are skipped (CI installs it: .ci/run).
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from luodi.models import Item, OutboxMessage, Person, User
 from luodi.services.accounts import people
 from luodi.services.accounts import users as accounts
 from luodi.services.capture import meetings
+from web.conftest import BOTH_BACKENDS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, BOTH_BACKENDS]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -41,9 +44,13 @@ PASSWORD = "correct horse battery"
 class Live:
     url: str
     db_url: str
+    backend: str
+    engine: Any = None
 
     def session(self) -> Any:
-        return make_sessionmaker(make_engine(self.db_url))()
+        if self.engine is None:
+            self.engine = make_engine(self.db_url)
+        return make_sessionmaker(self.engine)()
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +91,15 @@ def _seed(url: str, *, with_meeting: bool) -> None:
 
 
 @pytest.fixture
-def live(request: pytest.FixtureRequest, migrated_template: Path, tmp_path: Path) -> Iterator[Live]:
+def live(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[Live]:
     from luodi.web.app import create_app
 
-    target = tmp_path / "live.db"
-    shutil.copyfile(migrated_template, target)
-    db_url = f"sqlite:///{target}"
+    if backend == "postgresql":
+        db_url = str(request.getfixturevalue("pg_url"))
+    else:
+        target = tmp_path / "live.db"
+        shutil.copyfile(request.getfixturevalue("migrated_template"), target)
+        db_url = f"sqlite:///{target}"
     _seed(db_url, with_meeting="import" not in request.node.name)
     port = _free_port()
     settings = Settings(database_url=db_url, secret_key="browser-test-secret-0123456789",  # type: ignore[arg-type]
@@ -104,10 +114,13 @@ def live(request: pytest.FixtureRequest, migrated_template: Path, tmp_path: Path
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
-    yield Live(f"http://127.0.0.1:{port}", db_url)
+    live = Live(f"http://127.0.0.1:{port}", db_url, backend)
+    yield live
     server.should_exit = True
     thread.join(10)
-    app.state.engine.dispose()
+    for engine in (live.engine, app.state.engine, app.state.read_engine):
+        if engine is not None:
+            engine.dispose()
 
 
 @pytest.fixture
@@ -122,9 +135,10 @@ def page(chromium: Any, live: Live) -> Iterator[Any]:
     assert not errors, errors
 
 
-def shot(tab: Any, name: str) -> None:
+def shot(tab: Any, live: Live, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    suffix = "" if live.backend == "sqlite" else f"-{live.backend}"
+    tab.screenshot(path=str(SHOTS / f"{name}{suffix}.png"), full_page=True)
 
 
 def login(tab: Any, live: Live, name: str = "小林") -> None:
@@ -138,17 +152,17 @@ def login(tab: Any, live: Live, name: str = "小林") -> None:
 
 def test_log_in_and_import_the_demo_list(page: Any, live: Live) -> None:
     login(page, live)
-    shot(page, "01-empty-board")
+    shot(page, live, "01-empty-board")
     page.goto(f"{live.url}/import")
     page.fill("#i-new-project", "Q4服务活动")
     page.fill("#i-source", demo_markdown(datetime.now(UTC)))
     page.get_by_role("button", name=re.compile("预览|Preview")).click()
     page.wait_for_selector("text=【行动项】Q4服务活动方案跟进")
-    shot(page, "02-import-preview")
+    shot(page, live, "02-import-preview")
     page.get_by_role("button", name=re.compile("^(导入|Import)$")).click()
     page.wait_for_url(re.compile(r"/meetings/\d+"))
     assert page.locator(".list").inner_text().count("细化活动方案") >= 1
-    shot(page, "03-imported-meeting")
+    shot(page, live, "03-imported-meeting")
     with live.session() as session:
         assert session.scalars(select(Item.code).order_by(Item.code)).all() == ["T001", "T002", "T003"]
 
@@ -162,7 +176,7 @@ def test_drag_T002_from_not_started_to_in_progress_survives_a_reload(page: Any, 
     with page.expect_response(re.compile(rf"/items/{t002}/status")) as moved:
         card.drag_to(page.locator('[data-column][data-status="in_progress"] [data-drop]'))
     assert moved.value.status == 200
-    shot(page, "04-board-after-drag")
+    shot(page, live, "04-board-after-drag")
     page.reload()
     column = page.locator(f"#card-{t002}").locator("xpath=ancestor::section[@data-column]")
     assert column.get_attribute("data-status") == "in_progress"
@@ -183,7 +197,7 @@ def test_the_dependency_graph_marks_the_critical_path(page: Any, live: Live) -> 
     page.get_by_role("button", name=re.compile("影响|impact")).click()
     page.wait_for_selector("[data-impact]")
     assert "T002" in page.locator("[data-impact]").inner_text()
-    shot(page, "05-dependency-graph")
+    shot(page, live, "05-dependency-graph")
 
 
 def test_confirm_from_the_email_link(page: Any, chromium: Any, live: Live) -> None:
@@ -198,10 +212,10 @@ def test_confirm_from_the_email_link(page: Any, chromium: Any, live: Live) -> No
     assert link, "the email carries a confirmation link"
     owner = chromium.new_context(locale="zh-CN").new_page()   # the owner's own browser: no login
     owner.goto(link.group(0))
-    shot(owner, "06-confirmation-link")
+    shot(owner, live, "06-confirmation-link")
     owner.get_by_role("button", name=re.compile("收到并理解|received and understood")).click()
     owner.wait_for_url(re.compile(r"done=confirm"))
-    shot(owner, "07-confirmed")
+    shot(owner, live, "07-confirmed")
     with live.session() as session:
         assert session.scalars(select(Item).where(Item.code == "T002")).one().confirmed_at is not None
 
@@ -215,6 +229,25 @@ def test_switch_the_language(page: Any, live: Live) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     page.reload()
     assert page.locator("h1").inner_text() == "Board"
-    shot(page, "08-board-english")
+    shot(page, live, "08-board-english")
     with live.session() as session:
         assert session.scalars(select(User.language).where(User.name == "小林")).one() == "en"
+
+
+def test_log_out_and_a_replayed_cookie_gets_the_login_page(page: Any, live: Live) -> None:
+    from luodi.models import WebSession
+    from luodi.services.accounts.logins import digest
+
+    login(page, live)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "luodi_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]   # http://127.0.0.1
+    page.get_by_role("button", name=re.compile("^(退出|Log out)$")).click()
+    page.wait_for_url(re.compile(r"/login$"))
+    assert "luodi_session" not in {c["name"] for c in page.context.cookies()}
+    with live.session() as session:
+        row = session.get(WebSession, digest(cookie["value"]))
+        assert row is not None and row.revoked_at is not None
+    page.context.add_cookies([cookie])             # the old cookie, replayed
+    page.goto(f"{live.url}/board")
+    assert "/login" in page.url and page.locator("#password").is_visible()
+    shot(page, live, "09-logged-out-replay")
