@@ -79,8 +79,9 @@ def report_weekly(
     project: ProjectOpt = None,
     format: FormatOpt = "markdown",
     lang: LangOpt = None,
-    send: Annotated[bool, typer.Option("--send", help="Email it (to --to, default the project's coordinator)")
-                    ] = False,
+    send: Annotated[bool, typer.Option(
+        "--send", help="Email it (to --to, default the project's coordinator); with --project, post it to the "
+                       "project's group robots too (route weekly_review)")] = False,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient (repeat for several)")] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -132,6 +133,11 @@ def _send(session: Session, name: str, view: Any, subject: Callable[[str], str],
                           message=message, now=moment)
         if row is not None:
             ids.append(row.id)
+    found = session.scalar(select(Project).where(Project.name == project)) if project else None
+    if name == "weekly" and found is not None:  # and the project's group, when its route says so
+        ids += [row.id for row in digests.queue_weekly_groups(
+            session, view, project=found, lang=cfg.language, today=digests.local_day(moment, cfg.tz), now=moment,
+            template_dir=cfg.template_dir)]
     session.commit()
     return deliver_now(session, ids, settings=cfg)
 

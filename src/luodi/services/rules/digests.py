@@ -10,14 +10,18 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from luodi.domain.agenda import FollowUpStatus, Reason
 from luodi.domain.cadence import ContactChannel
 from luodi.domain.enums import ItemStatus
+from luodi.domain.routing import Topic
 from luodi.domain.sync import STANDUP_QUESTIONS
 from luodi.domain.workdays import to_local
 from luodi.i18n import gettext as _
 from luodi.i18n import use_language
-from luodi.models import OutboxMessage, Person
+from luodi.models import OutboxMessage, Person, Project
 from luodi.render import dates
 from luodi.render.followups import channel_label, intervention_text, reason_label
 from luodi.render.report_views import ReportItem, Risk, StandupLine, StandupView, TodayLine, TodayView, WeeklyView
@@ -25,6 +29,7 @@ from luodi.render.reports import report_message
 from luodi.services.followup.followups import Agenda
 from luodi.services.followup.standups import StandupDigest
 from luodi.services.mailing import queue_email
+from luodi.services.send import routes
 
 
 def today_view(agenda: Agenda, *, lang: str) -> TodayView:
@@ -82,6 +87,28 @@ def weekly_subject(view: WeeklyView, lang: str) -> str:
         if view.project:
             return _("[Weekly review] {week} {project}").format(week=view.week, project=view.project)
         return _("[Weekly review] {week}").format(week=view.week)
+
+
+def queue_weekly_groups(session: Session, view: WeeklyView, *, project: Project, lang: str, today: date,
+                        now: datetime, template_dir: Path | None = None) -> list[OutboxMessage]:
+    """The weekly review to the project's group robots too, when its route for ``weekly_review``
+    includes ``group`` (the default): one row per robot and week (sending again queues nothing)."""
+    rows = []
+    for bot in routes.group_channels(session, project, Topic.WEEKLY_REVIEW):
+        key = f"weekly|{view.week}|{project.name}|group|{bot}"[:255]
+        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+        if existing is not None:
+            rows.append(existing)
+            continue
+        message = report_message("weekly", view, lang=lang, subject=weekly_subject(view, lang),
+                                 today=today, template_dir=template_dir)
+        row = OutboxMessage(key=key, kind="weekly_report", channel=bot, language=lang,
+                            subject=message.subject[:500], body_text=message.text, body_html=message.html,
+                            body_markdown=message.markdown, payload={}, next_attempt_at=now, created_at=now)
+        session.add(row)
+        session.flush()
+        rows.append(row)
+    return rows
 
 
 def local_day(now: datetime, tz: ZoneInfo) -> date:

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from luodi.domain.routing import Target, Topic, effective_routes
+from luodi.domain.routing import Topic
 from luodi.i18n import use_language
-from luodi.models import AuditEntry, Channel, Decision, Dependency, Item, Meeting, OutboxMessage, Person, Project
+from luodi.models import AuditEntry, Decision, Dependency, Item, Meeting, OutboxMessage, Person, Project
 from luodi.render.action_list import render_action_list_message
 from luodi.render.cards import Button, confirmation_buttons
 from luodi.render.views import (
@@ -31,7 +31,7 @@ from luodi.render.views import (
 from luodi.services.accept import checklists
 from luodi.services.audit import Actor, record
 from luodi.services.capture import meetings
-from luodi.services.send import tokens
+from luodi.services.send import routes, tokens
 from luodi.services.send.directs import direct_address, direct_channels
 
 if TYPE_CHECKING:
@@ -215,14 +215,7 @@ def _row(meeting: Meeting, rendered: RenderedMessage, *, key: str, channel: str,
 def _queue_group_copies(session: Session, meeting: Meeting, view: ActionListView, project_settings: dict[str, Any],
                         *, send_round: int, now: datetime, options: SendOptions) -> list[int]:
     """The list as sent, to the project's group robots when its route says ``group``."""
-    routes = effective_routes(project_settings.get("routes"))
-    if Target.GROUP not in routes[Topic.LIST] or not project_settings.get("notify", {}).get("bots", True):
-        return []
-    bots = session.scalars(
-        select(Channel.name).where(Channel.enabled.is_(True), Channel.kind != "email",
-                                   or_(Channel.project_id.is_(None), Channel.project_id == meeting.project_id))
-        .order_by(Channel.name)
-    ).all()
+    bots = routes.group_channels(session, session.get(Project, meeting.project_id), Topic.LIST)
     if not bots:
         return []
     rendered = render_action_list_message(view, lang=meeting.language, template_dir=options.template_dir)

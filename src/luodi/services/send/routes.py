@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from luodi.domain.routing import DEFAULT_ROUTES, RoutingError, effective_routes, parse_targets, serialise
-from luodi.models import Project
+from luodi.domain.routing import (
+    DEFAULT_ROUTES,
+    RoutingError,
+    Target,
+    Topic,
+    effective_routes,
+    parse_targets,
+    serialise,
+)
+from luodi.models import Channel, Project
 from luodi.services.audit import Actor, record
 from luodi.services.errors import InvalidInput, NotFound
 
@@ -53,3 +61,20 @@ def set_routes(session: Session, project: str, changes: dict[str, str], *, actor
     record(session, actor=actor, at=now, entity="project", entity_id=found.id, action="routes_changed",
            field="routes", before=before, after=after)
     return after
+
+
+def group_channels(session: Session, project: Project | None, topic: Topic) -> list[str]:
+    """The group robots a message of ``topic`` goes to: the enabled bots of ``project`` and the
+    global ones, when the project's route for ``topic`` includes ``group`` (the default for the
+    list as sent and the weekly review) and its bots are not switched off. [] without a project."""
+    if project is None:
+        return []
+    settings = project.settings or {}
+    if Target.GROUP not in effective_routes(settings.get("routes"))[topic]:
+        return []
+    if not settings.get("notify", {}).get("bots", True):
+        return []
+    return list(session.scalars(
+        select(Channel.name).where(Channel.enabled.is_(True), Channel.kind != "email",
+                                   or_(Channel.project_id.is_(None), Channel.project_id == project.id))
+        .order_by(Channel.name)))

@@ -1,0 +1,36 @@
+"""The weekly review goes to the project group too (issue 10, part 3): ``luodi report weekly
+--project Q4 --send`` emails the coordinator and posts the review to Q4's group robot, because the
+route of ``weekly_review`` is direct + group by default; routed ``direct`` only, the group gets
+nothing. A real SMTP server and a local DingTalk robot receive them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from support.fakebots import DingTalkBot
+
+Q4 = Path(__file__).parents[1] / "data" / "q4_zh.md"
+
+
+def test_weekly_review_reaches_the_project_group_unless_routed_direct(cli: Any, smtp: Any, people_csv: Path) -> None:
+    cli.env |= {"LUODI_SMTP_PORT": str(smtp.port), "LUODI_LANGUAGE": "zh", "LUODI_CLOCK": "2026-09-28T10:00+08:00"}
+    assert cli("people", "import", str(people_csv)).exit_code == 0
+    assert cli("meeting", "import", str(Q4), "--project", "Q4").exit_code == 0
+    assert cli("meeting", "import", str(Q4), "--project", "Other").exit_code == 0
+    with DingTalkBot() as group, DingTalkBot() as other:
+        assert cli("channel", "add", "q4-group", "--kind", "dingtalk", "--url", group.url, "--project", "Q4"
+                   ).exit_code == 0
+        assert cli("channel", "add", "other-group", "--kind", "dingtalk", "--url", other.url, "--project", "Other"
+                   ).exit_code == 0
+        sent = cli("report", "weekly", "--week", "2026-W40", "--project", "Q4", "--send", "--to", "小林")
+        assert sent.exit_code == 0, sent.stderr
+        assert any("xiaolin@example.com" in m.envelope_to for m in smtp.messages)
+        assert len(group.accepted) == 1 and not other.accepted  # only Q4's own group
+        text = group.accepted[0].json["markdown"]["text"]
+        assert "周会" in group.accepted[0].json["markdown"]["title"] and "下周行动项" in text
+
+        assert cli("channel", "routes", "Q4", "--set", "weekly_review=direct").exit_code == 0
+        again = cli("report", "weekly", "--week", "2026-W41", "--project", "Q4", "--send", "--to", "小林")
+        assert again.exit_code == 0, again.stderr
+        assert len(group.accepted) == 1  # routed direct: nothing more in the group
