@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install i18n docs bench clean deploy-check
+.PHONY: demo test lint typecheck unit install i18n docs bench clean deploy-check lowest-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ docs: $(STAMP)
 # The install kit (docs/deploy.md): the image if a Docker daemon runs, else the entrypoint as processes.
 deploy-check: $(STAMP)
 	bash scripts/deploy_check.sh
+
+# The runtime dependencies at exactly their lower bounds, in a throwaway venv, then the whole suite
+# (not in .ci/run: it doubles CI's time; see docs/configuration.md).
+lowest-deps:
+	bash scripts/lowest_deps.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).parents[1]
+# docs/configuration.md: the table above this line is generated; the sections below it are written
+# by hand (production mode, key rotation, health and metrics …) and kept as they are.
+HAND_WRITTEN = "<!-- Everything below this line is written by hand; scripts/gen_docs.py keeps it. -->"
 
 
 def configuration() -> str:
@@ -46,7 +49,9 @@ def configuration() -> str:
         "The generic `webhook` channel's `secret` is a channel setting (`luodi channel add … --secret`), not",
         "an environment variable.",
     ]
-    return "\n".join(lines) + "\n"
+    current = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    tail = current[current.index(HAND_WRITTEN):] if HAND_WRITTEN in current else HAND_WRITTEN + "\n"
+    return "\n".join(lines) + "\n\n" + tail
 
 
 def _walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
