@@ -24,6 +24,10 @@ from pydantic_settings import (
 from luodi.clock import Clock, FrozenClock, SystemClock
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changethis", "secret"}
+# Production refuses these too: the keys of the docs, the demo and the tests (anyone can read them).
+DEMO_SECRETS = PLACEHOLDER_SECRETS | {"demo", "luodi", "luodi-demo", "dev", "development", "test-secret-key-0123456789"}
+MIN_PRODUCTION_KEY_LENGTH = 32
+DEMO_DATABASE = "demo.db"   # the file `luodi demo` creates
 
 
 def config_file() -> Path:
@@ -50,8 +54,17 @@ class Settings(BaseSettings):
         "postgresql+psycopg://… for a team",
     )
     secret_key: SecretStr = Field(
-        SecretStr(""), description="Signs confirmation links and sessions; generated into the data dir if unset"
+        SecretStr(""), description="Signs confirmation links; generated into the data dir if unset (set it on "
+        "every host of a team). Web sessions are random ids kept in the database, not signed"
     )
+    secret_keys: SecretStr = Field(
+        SecretStr(""), description="Key rotation: comma-separated keys, newest first. The first signs; every one "
+        "(and LUODI_SECRET_KEY) still verifies the links signed before, until they expire")
+    env: Literal["development", "production"] = Field(
+        "development", description="production: refuse to start with a missing, short (< 32 characters) or demo "
+        "secret key, a LUODI_BASE_URL that is not https, the demo database or LUODI_DEV_MODE; /api/docs off")
+    api_docs: bool | None = Field(
+        None, description="Serve the API reference page /api/docs (default: on, off when LUODI_ENV=production)")
     base_url: str = Field("http://127.0.0.1:8000",
                           description="Public address used in links inside emails and in the calendar feed URLs")
     timezone: str = Field("Asia/Shanghai", description="The organisation's time zone (IANA name)")
@@ -165,14 +178,60 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _secret(self) -> Self:
         """Unset: a generated per-installation secret. A placeholder (``change-me``…) signs links
-        anyone can forge, so it is refused unless LUODI_DEV_MODE is on."""
+        anyone can forge, so it is refused unless LUODI_DEV_MODE is on. LUODI_ENV=production
+        refuses every unsafe setting at once, in one line (:meth:`production_problems`)."""
+        if self.env == "production" and (problems := self.production_problems()):
+            raise ValueError("LUODI_ENV=production refuses to start: " + "; ".join(problems))
         value = self.secret_key.get_secret_value()
-        if value == "":
+        rotation = self._rotation_keys()
+        for name, key in [("LUODI_SECRET_KEY", value), *(("LUODI_SECRET_KEYS", k) for k in rotation)]:
+            if key and key in PLACEHOLDER_SECRETS and not self.dev_mode:
+                raise ValueError(f"{name} is the placeholder {key!r}: set a real secret, unset it to have "
+                                 "one generated, or set LUODI_DEV_MODE=1 for development")
+        if value == "" and not rotation:
             self.secret_key = SecretStr(_stored_secret(self.database_url))
-        elif value in PLACEHOLDER_SECRETS and not self.dev_mode:
-            raise ValueError(f"LUODI_SECRET_KEY is the placeholder {value!r}: set a real secret, unset it to have "
-                             "one generated, or set LUODI_DEV_MODE=1 for development")
         return self
+
+    def _rotation_keys(self) -> list[str]:
+        return [key.strip() for key in self.secret_keys.get_secret_value().split(",") if key.strip()]
+
+    @property
+    def signing_keys(self) -> tuple[str, ...]:
+        """The keys of confirmation links, newest first: the first signs, every one verifies
+        (LUODI_SECRET_KEYS, then LUODI_SECRET_KEY as the oldest). Rotating keeps old links valid
+        until they expire; web sessions are random ids stored in the database, not signed, so a
+        rotation logs nobody out."""
+        keys = self._rotation_keys()
+        value = self.secret_key.get_secret_value()
+        if value and value not in keys:
+            keys.append(value)
+        return tuple(keys)
+
+    def production_problems(self) -> list[str]:
+        """What LUODI_ENV=production refuses, each as a short reason (empty: safe to start)."""
+        problems = []
+        keys = [("LUODI_SECRET_KEYS", k) for k in self._rotation_keys()]
+        if value := self.secret_key.get_secret_value():
+            keys.append(("LUODI_SECRET_KEY", value))
+        if not keys:
+            problems.append("LUODI_SECRET_KEY is not set (every host must sign with the same key)")
+        for name, key in keys:
+            if key.lower() in DEMO_SECRETS:
+                problems.append(f"{name} is a demo or placeholder key")
+            elif len(key) < MIN_PRODUCTION_KEY_LENGTH:
+                problems.append(f"{name} is shorter than {MIN_PRODUCTION_KEY_LENGTH} characters")
+        if not self.base_url.startswith("https://"):
+            problems.append(f"LUODI_BASE_URL is not https ({self.base_url})")
+        if self.database_url.startswith("sqlite") and Path(self.database_url.split("///")[-1]).name == DEMO_DATABASE:
+            problems.append(f"LUODI_DATABASE_URL is the demo database ({DEMO_DATABASE})")
+        if self.dev_mode:
+            problems.append("LUODI_DEV_MODE is on")
+        return problems
+
+    @property
+    def api_docs_served(self) -> bool:
+        """Whether /api/docs is served: LUODI_API_DOCS, else on except in production."""
+        return self.api_docs if self.api_docs is not None else self.env != "production"
 
     def make_clock(self) -> Clock:
         """The one clock of a process: frozen when LUODI_CLOCK is set, else the system's."""

@@ -85,7 +85,7 @@ def create_demo(settings: Settings, path: Path) -> str:
         assert report.meeting_id is not None, report.errors
         meeting = meetings.get(session, report.meeting_id)
         sent_at = datetime.combine(meeting.starts_at.astimezone(tz).date(), time(16, 10), tzinfo=tz)
-        options = lists.SendOptions(tz=tz, secret=settings.secret_key.get_secret_value(),
+        options = lists.SendOptions(tz=tz, secret=settings.signing_keys[0],
                                     base_url=settings.base_url, deadline_at=settings.confirm_deadline)
         send = lists.send(session, meeting.id, resend=False, now=sent_at, options=options)
         for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(send.outbox_ids))):
@@ -109,7 +109,7 @@ def _links(session: Session, meeting_id: int, settings: Settings, now: datetime)
     for item in session.scalars(select(Item).where(Item.meeting_id == meeting_id).order_by(Item.id)):
         owners.setdefault(item.owner_id, []).append(item)
     for owner_id, owned in owners.items():
-        token = tokens.make(settings.secret_key.get_secret_value(),
+        token = tokens.make(settings.signing_keys[0],
                             tokens.ConfirmationToken(meeting_id, owner_id, tuple(i.id for i in owned)), now=now)
         result.append(f"  {owned[0].owner.name}: {settings.base_url.rstrip('/')}/c/{token}")
     return result

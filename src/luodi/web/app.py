@@ -43,6 +43,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
     app.state.clock = clock or settings.make_clock()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _include_routers(app)
+    if settings.api_docs_served:   # off in production unless LUODI_API_DOCS=1
+        from luodi.web.api import docs as api_docs
+
+        app.include_router(api_docs.router)
     errors.install(app)
     app.add_middleware(WebMiddleware, https=secure_cookies(settings))
 
@@ -56,7 +60,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
 def _include_routers(app: FastAPI) -> None:
     from luodi.web import callbacks
     from luodi.web.api import core as api
-    from luodi.web.api import docs as api_docs
     from luodi.web.api import items as api_items
     from luodi.web.forms import items as item_forms
     from luodi.web.forms import meetings as meeting_forms
@@ -71,7 +74,7 @@ def _include_routers(app: FastAPI) -> None:
 
     for module in (auth_pages, board, item_pages, item_forms, meeting_forms, extract, import_pages, graph, pages,
                    confirm,
-                   outbox_page, calendar, feeds, webhook_pages, webhook_forms, api, api_items, api_docs,
+                   outbox_page, calendar, feeds, webhook_pages, webhook_forms, api, api_items,
                    callbacks):
         app.include_router(module.router)
     from luodi.web.api import followup as api_followup

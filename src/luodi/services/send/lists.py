@@ -133,7 +133,7 @@ class SendOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SendOptions:
-        return cls(tz=settings.tz, secret=settings.secret_key.get_secret_value(), base_url=settings.base_url,
+        return cls(tz=settings.tz, secret=settings.signing_keys[0], base_url=settings.base_url,
                    deadline_at=settings.confirm_deadline, template_dir=settings.template_dir,
                    apps=settings.direct_apps, callback_apps=settings.callback_apps)
 

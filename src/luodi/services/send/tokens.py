@@ -2,11 +2,14 @@
 
 A token names one meeting, one owner and the items that owner held when the list was sent.
 It is signed with itsdangerous under its own salt (so a session cookie can never pass as a
-confirmation link, nor the reverse) and expires after ``max_age`` seconds.
+confirmation link, nor the reverse) and expires after ``max_age`` seconds. ``read`` takes the
+rotation list (``Settings.signing_keys``, newest first): a link signed with an older key still
+verifies until it expires.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,9 +40,11 @@ class _ClockSigner(TimestampSigner):
         return self._now
 
 
-def _Signer(secret: str, now: datetime) -> URLSafeTimedSerializer:
+def _Signer(secret: str | Sequence[str], now: datetime) -> URLSafeTimedSerializer:
+    # itsdangerous wants the newest key LAST (it signs with the last, verifies with all).
+    keys = [secret] if isinstance(secret, str) else list(reversed(secret))
     return URLSafeTimedSerializer(
-        secret, salt=SALT, signer=_ClockSigner, signer_kwargs={"now": int(now.timestamp())}
+        keys, salt=SALT, signer=_ClockSigner, signer_kwargs={"now": int(now.timestamp())}
     )
 
 
@@ -48,8 +53,9 @@ def make(secret: str, token: ConfirmationToken, *, now: datetime) -> str:
     return str(_Signer(secret, now).dumps(payload))
 
 
-def read(secret: str, value: str, *, now: datetime, max_age_seconds: int) -> ConfirmationToken:
-    """Verify and decode. Raises InvalidInput for a tampered token, Gone for an expired one."""
+def read(secret: str | Sequence[str], value: str, *, now: datetime, max_age_seconds: int) -> ConfirmationToken:
+    """Verify and decode with ``secret`` or any of the keys (newest first). Raises InvalidInput for a
+    tampered token or an unknown key, Gone for an expired one."""
     signer = _Signer(secret, now)
     try:
         payload = signer.loads(value, max_age=max_age_seconds)

@@ -134,7 +134,7 @@ def confirm_item(item_id: Id, body: ConfirmRequest, session: SessionDep, setting
     """Confirm one item as its owner: with the confirmation link's token, or as the bearer token's user."""
     now = clock.now()
     if body.token:
-        verified = tokens.read(settings.secret_key.get_secret_value(), body.token, now=now,
+        verified = tokens.read(settings.signing_keys, body.token, now=now,
                                max_age_seconds=settings.token_max_age_days * 86400)
         context = confirmations.open_link(session, verified)
         item = next((i for i in context.items if i.id == item_id), None)

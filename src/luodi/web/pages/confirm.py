@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 def _context(session: SessionDep, settings: SettingsDep, clock: ClockDep, token: str
              ) -> confirmations.ConfirmationContext:
-    verified = tokens.read(settings.secret_key.get_secret_value(), token, now=clock.now(),
+    verified = tokens.read(settings.signing_keys, token, now=clock.now(),
                            max_age_seconds=settings.token_max_age_days * 86400)
     return confirmations.open_link(session, verified)
 
