@@ -153,7 +153,7 @@ async def _press(request: Request, pressed: cardpress.CardPress) -> cardpress.Ca
     def work() -> cardpress.CardOutcome | Response:
         with request.app.state.sessionmaker() as session:
             try:
-                outcome = cardpress.press(session, pressed, secret=settings.secret_key.get_secret_value(),
+                outcome = cardpress.press(session, pressed, secret=settings.signing_keys,
                                           max_age_seconds=settings.token_max_age_days * 86400, tz=settings.tz,
                                           now=clock.now())
             except (Forbidden, InvalidInput, Gone) as exc:

@@ -67,7 +67,7 @@ class Senders:
             if self.settings.imap_address and row.kind == "action_list" and row.recipient_id is not None:
                 # Replies come back to the replies mailbox, tagged with this copy (services/send/replies.py).
                 message = replace(message, reply_to=replies.reply_address(
-                    self.settings.imap_address, self.settings.secret_key.get_secret_value(), row.id))
+                    self.settings.imap_address, self.settings.signing_keys[0], row.id))
             self._email_transport().send(message)
             return
         if row.channel in APP_KINDS:

@@ -16,6 +16,7 @@ timestamp window; this use case does the rest in the caller's transaction:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -57,7 +58,7 @@ class CardOutcome:
     summary: str = ""  # "Confirmed by 小王 at 09-26 16:20" in the owner's language
 
 
-def press(session: Session, pressed: CardPress, *, secret: str, max_age_seconds: int, tz: ZoneInfo,
+def press(session: Session, pressed: CardPress, *, secret: str | Sequence[str], max_age_seconds: int, tz: ZoneInfo,
           now: datetime) -> CardOutcome:
     """Apply a pressed button. Raises Forbidden (someone else's card, an unknown presser),
     InvalidInput / Gone (a bad or expired token, an action that cannot act in place)."""
