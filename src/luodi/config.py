@@ -1,6 +1,8 @@
 """Settings: environment variables with the prefix ``LUODI_``, or a ``luodi.toml`` file.
 
 Every field has a description; ``luodi config show`` and docs/configuration.md list them.
+Over 300 lines: one settings class, each field with its description, and the checks across fields
+(placeholder keys, production mode) beside the fields they read.
 """
 
 from __future__ import annotations
