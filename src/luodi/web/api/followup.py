@@ -26,7 +26,7 @@ from luodi.services.rules.rule_context import RuleContext
 from luodi.services.track import items
 from luodi.web.api import followup_schemas as schema
 from luodi.web.auth import CurrentViewer
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep, local_today
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today
 from luodi.web.errors import ERROR_RESPONSES
 from luodi.web.forms.followup import require_reporter
 from luodi.web.templating import request_language
@@ -51,7 +51,8 @@ def _line(item: ReportItem) -> schema.ReportLine:
 def today(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
           everyone: Annotated[bool, Query(alias="all", description="Every coordinator's (admins)")] = False
           ) -> schema.Today:
-    """The viewer's follow-ups today, blockers first (FU-5)."""
+    """The viewer's follow-ups today, blockers first (FU-5). Not a pure read: the day's follow-ups
+    are stored on the first look (their outcomes are recorded against them), so the main session."""
     coordinator = None if everyone and viewer.is_admin else session.get_one(Person, viewer.person_id)
     agenda = followups.build(session, now=clock.now(), tz=settings.tz,
                              calendar=RuleContext.from_settings(settings).calendar, coordinator=coordinator)
@@ -109,7 +110,7 @@ def standup_add(body: schema.StandupCreate, session: SessionDep, settings: Setti
 
 
 @router.get("/reports/standup", response_model=schema.StandupDigest)
-def standup_digest(session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def standup_digest(session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
                    day: Annotated[date | None, Query(alias="date")] = None,
                    project: Annotated[str | None, Query(max_length=200)] = None) -> schema.StandupDigest:
     """The day's answers, who has not answered, open blockers (per project unless the viewer reads all)."""
@@ -119,7 +120,7 @@ def standup_digest(session: SessionDep, settings: SettingsDep, clock: ClockDep, 
 
 
 @router.get("/reports/weekly", response_model=schema.Weekly)
-def weekly(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def weekly(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
            week: Annotated[str, Query(max_length=10, description="2026-W40")],
            project: Annotated[str | None, Query(max_length=200)] = None) -> schema.Weekly:
     """The weekly review's four parts (SYNC-3), with each risk's responses."""
@@ -162,7 +163,7 @@ def accept(item_id: Id, body: schema.AcceptanceCreate, session: SessionDep, sett
 
 
 @router.get("/items/{item_id}/cadence", response_model=schema.Cadence)
-def item_cadence(item_id: Id, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def item_cadence(item_id: Id, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
                  viewer: CurrentViewer) -> schema.Cadence:
     item = items.get(session, item_id)
     viewer.require_item(Permission.READ, item)
@@ -186,7 +187,7 @@ def close(meeting_id: Id, body: schema.MeetingClose, session: SessionDep, settin
 
 
 @router.get("/meetings/{meeting_id}/carryover", response_model=schema.CarryOver)
-def carryover(meeting_id: Id, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def carryover(meeting_id: Id, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
               viewer: CurrentViewer) -> schema.CarryOver:
     meeting = meetings.get(session, meeting_id)
     viewer.require(Permission.READ, meeting.project_id, what="meeting", key=meeting_id)
@@ -207,7 +208,7 @@ def carryover_start(meeting_id: Id, session: SessionDep, settings: SettingsDep, 
 
 
 @router.get("/metrics", response_model=schema.Metrics)
-def figures(session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def figures(session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
             project: Annotated[str | None, Query(max_length=200)] = None,
             start: Annotated[date | None, Query(alias="from")] = None,
             end: Annotated[date | None, Query(alias="to")] = None) -> schema.Metrics:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from luodi.models import ItemResponse
 from luodi.services.errors import InvalidInput
 from luodi.services.send import confirmations, tokens
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep
 from luodi.web.pages.contexts import ConfirmPage
 from luodi.web.templating import render
 
@@ -42,7 +42,7 @@ def _page(session: SessionDep, settings: SettingsDep, context: confirmations.Con
 
 
 @router.get("/c/{token}", response_class=HTMLResponse)
-def show(request: Request, token: str, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def show(request: Request, token: str, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
          done: str | None = None) -> HTMLResponse:
     context = _context(session, settings, clock, token)
     page = _page(session, settings, context, token=token, done=done, error=None)

@@ -28,7 +28,7 @@ from luodi.services.rules import digests
 from luodi.services.rules.rule_context import RuleContext
 from luodi.services.track import items
 from luodi.web.auth import CsrfProtected, CurrentViewer
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep, local_today, see_other
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today, see_other
 from luodi.web.forms.followup import day_param, parse_date, parse_day, require_reporter, verdict_from_form
 from luodi.web.pages import reports as followup_reports
 from luodi.web.pages.followup_contexts import ItemFollowUpPage, StandupPage, TodayPage
@@ -47,7 +47,8 @@ def _actor(viewer: Viewer) -> Actor:
 @router.get("/today", response_class=HTMLResponse)
 def today(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
           day: day_param = None, error: str | None = None) -> HTMLResponse:
-    """The viewer's follow-ups of the day (an admin may look at everyone's with ?all=1)."""
+    """The viewer's follow-ups of the day (an admin may look at everyone's with ?all=1). Not a pure
+    read: the day's follow-ups are stored on the first look, so the main session."""
     moment = parse_day(day, settings=settings, clock=clock)
     everyone = viewer.is_admin and request.query_params.get("all") == "1"
     coordinator = None if everyone else session.get_one(Person, viewer.person_id)
@@ -104,7 +105,7 @@ def blocker_clear(request: Request, blocker_id: ItemId, session: SessionDep, clo
 
 
 @router.get("/standups", response_class=HTMLResponse)
-def standup_page(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def standup_page(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
                  viewer: CurrentViewer, day: day_param = None, error: str | None = None,
                  project: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     shown = parse_day(day, settings=settings, clock=clock).astimezone(settings.tz).date()
@@ -162,7 +163,7 @@ def item_page(request: Request, session: SessionDep, settings: SettingsDep, cloc
 
 
 @router.get("/followup/items/{item_id}", response_class=HTMLResponse)
-def item_followup(request: Request, item_id: ItemId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def item_followup(request: Request, item_id: ItemId, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
                   viewer: CurrentViewer) -> HTMLResponse:
     return item_page(request, session, settings, clock, viewer, item_id)
 

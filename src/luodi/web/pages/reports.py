@@ -21,7 +21,7 @@ from luodi.services.capture import meetings
 from luodi.services.errors import Conflict, InvalidInput
 from luodi.services.followup import reports
 from luodi.web.auth import CurrentViewer
-from luodi.web.deps import ClockDep, SessionDep, SettingsDep, local_today, see_other
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today, see_other
 from luodi.web.forms.followup import parse_date
 from luodi.web.pages.followup_contexts import CarryOverPage, ClosurePage, MetricsPage, WeeklyPage
 from luodi.web.templating import render, request_language
@@ -50,7 +50,7 @@ def project_filter(session: SessionDep, viewer: Viewer, project: str | None) -> 
 
 
 @router.get("/reports/weekly", response_class=HTMLResponse)
-def weekly(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def weekly(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
            week: Annotated[str | None, Query(max_length=10)] = None, project: ProjectQuery = None) -> HTMLResponse:
     chosen = week or iso_week(local_today(settings, clock))
     name = project_filter(session, viewer, project)
@@ -66,7 +66,7 @@ def weekly(request: Request, session: SessionDep, settings: SettingsDep, clock: 
 
 
 @router.get("/metrics", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def dashboard(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
               project: ProjectQuery = None, start: Annotated[str | None, Query(alias="from", max_length=10)] = None,
               end: Annotated[str | None, Query(alias="to", max_length=10)] = None) -> HTMLResponse:
     today = local_today(settings, clock)
@@ -92,7 +92,7 @@ def closure_page(request: Request, session: SessionDep, settings: SettingsDep, v
 
 
 @router.get("/closure/{meeting_id}", response_class=HTMLResponse)
-def closure_show(request: Request, meeting_id: MeetingId, session: SessionDep, settings: SettingsDep,
+def closure_show(request: Request, meeting_id: MeetingId, session: ReadSessionDep, settings: SettingsDep,
                  viewer: CurrentViewer) -> HTMLResponse:
     return closure_page(request, session, settings, viewer, meeting_id)
 
@@ -117,7 +117,7 @@ def closure_close(request: Request, meeting_id: MeetingId, session: SessionDep, 
 
 
 @router.get("/carryover/{meeting_id}", response_class=HTMLResponse)
-def carryover(request: Request, meeting_id: MeetingId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def carryover(request: Request, meeting_id: MeetingId, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
               viewer: CurrentViewer) -> HTMLResponse:
     meeting = meetings.get(session, meeting_id)
     viewer.require(Permission.READ, meeting.project_id, what="meeting", key=meeting_id)

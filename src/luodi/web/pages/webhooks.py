@@ -16,7 +16,7 @@ from luodi.services.integrate import webhooks
 from luodi.services.integrate.events import EVENTS
 from luodi.services.track import board
 from luodi.web.auth import CurrentViewer
-from luodi.web.deps import SessionDep
+from luodi.web.deps import ReadSessionDep
 from luodi.web.pages.contexts import WebhooksPage
 from luodi.web.templating import render
 
@@ -40,5 +40,5 @@ def webhooks_page(request: Request, session: Session, viewer: Viewer, *, error: 
 
 
 @router.get("/webhooks", response_class=HTMLResponse)
-def webhooks_list(request: Request, session: SessionDep, viewer: CurrentViewer) -> HTMLResponse:
+def webhooks_list(request: Request, session: ReadSessionDep, viewer: CurrentViewer) -> HTMLResponse:
     return webhooks_page(request, session, viewer)
