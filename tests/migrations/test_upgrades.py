@@ -38,6 +38,8 @@ SHIPPED: list[tuple[str, ...]] = [
     ("0009",),                    # ced82ea next_check_at never NULL
     ("0010",),                    # 44839e9 calendar years
     ("0011",),                    # 3d2928a calendar feed tokens
+    ("0012",),                    # 8bc1672 webhook subscriptions
+    ("0013",),                    # b339d97 card-callback receipts
 ]
 EPOCH_SQLITE = "1970-01-01 00:00:00.000000"
 # (table, column): what a migration does to an old value, documented in its file.
