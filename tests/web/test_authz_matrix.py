@@ -114,6 +114,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/feeds/{token}.ics"): Case(f"/feeds/{FEED_TOKEN}.ics", expect(200, 200), setup=lambda w: _feed(w)),
     ("POST", "/c/{token}"): Case("/c/{link}", expect(303, 303), form=lambda w: {"answer": "confirm"}),
     ("GET", "/healthz"): Case("/healthz", expect(200, 200)),
+    # No worker beats in this world: not ready, with or without a login (tests/web/test_health.py).
+    ("GET", "/readyz"): Case("/readyz", expect(503, 503)),
     # The IM apps' card callbacks: vendor-signed, no login; 404 while not set up (this world has no
     # app credentials). Signed, forged and replayed callbacks: tests/worker/test_card_callbacks.py.
     ("POST", "/callbacks/feishu"): Case("/callbacks/feishu", expect(404, 404), form=lambda w: {}),

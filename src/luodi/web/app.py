@@ -47,12 +47,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
         from luodi.web.api import docs as api_docs
 
         app.include_router(api_docs.router)
+    from luodi.web import health
+
+    app.include_router(health.router)   # /healthz, /readyz
     errors.install(app)
     app.add_middleware(WebMiddleware, https=secure_cookies(settings))
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app
 
