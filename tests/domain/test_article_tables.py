@@ -32,3 +32,16 @@ def test_the_pass_mark_is_inclusive() -> None:
     assert passed(DEFAULT_RUBRIC, 60) and not passed(DEFAULT_RUBRIC, 59)   # >= , not >
     custom = rubric_from_settings({"rubric": {"quality": 60, "speed": 40}, "pass_mark": 80})
     assert passed(custom, 80) and not passed(custom, 79)
+
+
+def test_the_rule_tables_times_and_an_overrides_at_are_the_articles() -> None:
+    from datetime import time
+
+    from luodi.domain.rules import DEFAULT_RULES, effective_rules
+
+    pinned = {r.id: (r.offset_days, r.at) for r in DEFAULT_RULES}
+    assert pinned["remind_before_3d"] == (-3, time(9, 30)) and pinned["at_risk_before_1d"] == (-1, time(9, 30))
+    assert pinned["remind_due_morning"][1] == time(9, 0) and pinned["escalate_due_end"][1] == time(17, 0)
+    overridden = {r.id: r for r in effective_rules({"remind_before_3d": {"at": "08:15"}})}
+    assert overridden["remind_before_3d"].at == time(8, 15)                 # the override's time is used
+    assert overridden["remind_due_morning"].at == time(9, 0)                # and nothing else moves
