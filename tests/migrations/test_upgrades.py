@@ -40,6 +40,7 @@ SHIPPED: list[tuple[str, ...]] = [
     ("0011",),                    # 3d2928a calendar feed tokens
     ("0012",),                    # 8bc1672 webhook subscriptions
     ("0013",),                    # b339d97 card-callback receipts
+    ("0014",),                    # mail receipts (the head before 0015 person aliases)
 ]
 EPOCH_SQLITE = "1970-01-01 00:00:00.000000"
 # (table, column): what a migration does to an old value, documented in its file.

@@ -105,3 +105,30 @@ def test_the_graph_marks_the_critical_path_and_the_impact_of_a_slip(world: World
     assert "方案定稿" in impact and "2026-10-03" in impact          # the milestone of T001 moves
     bad = world.client("viewer").get(f"/graph?meeting={world.ids['meeting']}&slip=T999&days=3")
     assert bad.status_code == 400 and "T999" in bad.text
+
+
+def test_the_preview_asks_did_you_mean_and_imports_the_chosen_owner(world: World) -> None:
+    """Issue 15: 小麗 for 小李 is a question with 小李 first; 「新建 小麗」 only when chosen."""
+    import re
+
+    from luodi.models import Person
+    from web.conftest import csrf_of
+
+    typo = Q4.read_text().replace("| 2 | 技术评估 | 小李 |", "| 2 | 技术评估 | 小麗 |")
+    client = world.client("coordinator")
+    data = {"project": str(world.ids["project"]), "source": typo, "csrf": world.csrf["coordinator"]}
+    before = snapshot(world.url)
+    asked = client.post("/import/preview", data=data)
+    assert asked.status_code == 200
+    assert "did you mean 小李?" in asked.text or "你是指 小李 吗？" in asked.text
+    choices = re.findall(r'name="answer:17:owner" value="([^"]*)"', asked.text)
+    assert choices[0] == "小李" and choices[-1] in ("新建 小麗", "new 小麗"), choices
+    refused = client.post("/import", data=data)   # unanswered: nothing is stored, no 小麗 created
+    assert refused.status_code == 400
+    assert snapshot(world.url) == before
+    answered = data | {"answer:17:owner": "小李", "csrf": csrf_of(asked.text)}
+    assert client.post("/import/preview", data=answered).status_code == 200
+    imported = client.post("/import", data=answered)
+    assert imported.status_code == 303, imported.text
+    with world.session() as session:
+        assert session.scalar(select(func.count()).select_from(Person).where(Person.name == "小麗")) == 0

@@ -29,9 +29,17 @@ class Person(Base):
     # This person's direct channels: "email", "im" (the IM app bots), "email,im" or "none" ("bot" is the
     # older name of "im"); None = both (services.send.directs).
     notify: Mapped[str | None] = mapped_column(String(40))
+    # Other names this person goes by, separated by "|" (Alice|丽丽): a list naming one of them is
+    # asked "did you mean …?" (domain/names.py).
+    aliases: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     supervisor: Mapped[Person | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
+
+    @property
+    def alias_list(self) -> list[str]:
+        """The aliases, one per entry."""
+        return [alias.strip() for alias in (self.aliases or "").split("|") if alias.strip()]
 
     @property
     def reachable(self) -> bool:

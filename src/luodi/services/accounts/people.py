@@ -21,6 +21,7 @@ from luodi.services.errors import InvalidInput, NotFound
 REQUIRED_COLUMNS = ("name", "email", "phone", "supervisor")
 OPTIONAL_COLUMNS = (
     "language", "feishu_open_id", "dingtalk_user_id", "wecom_user_id", "slack_user_id", "profile", "notify",
+    "aliases",
 )
 NOTIFY_CHOICES = ("email", "im", "bot", "none")  # "bot": the older name of "im" (the IM app)
 PROFILES = ("reliable", "delay_history", "first_time")
@@ -60,6 +61,9 @@ def _row_fields(row: dict[str, str], line: int) -> dict[str, str | None]:
             raise InvalidInput(_("line {line}: notify must be email, im, email,im or none").format(line=line),
                                field="notify")
         fields["notify"] = ",".join(parts)
+    aliases = fields["aliases"]
+    if aliases:
+        fields["aliases"] = "|".join(part.strip() for part in re.split(r"[|;；、]", aliases) if part.strip()) or None
     return fields
 
 

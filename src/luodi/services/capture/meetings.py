@@ -30,6 +30,7 @@ from luodi.models import Attachment, Decision, Dependency, Item, Meeting, Meetin
 from luodi.services.accept import checklists
 from luodi.services.accounts import people
 from luodi.services.audit import Actor, record, record_created
+from luodi.services.capture import owners as owners_service
 from luodi.services.errors import NotFound
 from luodi.services.track.items import public_list
 
@@ -83,6 +84,10 @@ def check(
     findings = list(parsed.findings)
     meeting = parsed.meeting
     if meeting is not None:
+        asked, notes = owners_service.resolve(session, meeting, answers=options.answers,
+                                              accept_defaults=accept_defaults)
+        report.questions += asked
+        findings += notes
         owners = sorted({item.owner for item in meeting.items if item.owner})
         findings += lint(
             meeting,
@@ -93,6 +98,8 @@ def check(
         )
         if calendar is not None:
             findings += _non_working_dues(meeting, calendar) + _statutory_years(session, meeting, calendar)
+    asked_owner = {q.line for q in report.questions if q.field == "owner"}
+    findings = [f for f in findings if not (f.field == "owner" and f.severity == "warning" and f.line in asked_owner)]
     findings.sort(key=lambda f: (f.line, f.field))
     report.errors = [f for f in findings if f.severity == "error"]
     report.warnings = [f for f in findings if f.severity == "warning"]
