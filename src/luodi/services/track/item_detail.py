@@ -41,6 +41,8 @@ class HistoryEntry:
     field: str | None
     before: str | None
     after: str | None
+    actor_kind: str = "person"   # person | rule | system (render/history.py names each)
+    entity: str = "item"         # item | blocker | followup | milestone (what the row is about)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def load(session: Session, viewer: Viewer, item_id: int) -> ItemDetail:
     parent = session.get(Item, item.parent_id) if item.parent_id else None
     return ItemDetail(
         item=item,
-        history=history(session, item.id),
+        history=history(session, item.id, oldest_first=True),
         comments=list(session.scalars(select(Comment).where(Comment.item_id == item.id).order_by(Comment.id)
                                       .limit(COMMENT_LIMIT))),
         responses=list(session.scalars(select(ItemResponse).where(ItemResponse.item_id == item.id)
@@ -124,11 +126,16 @@ def _edges(session: Session, item_id: int, *, prerequisites: bool) -> list[Link]
     return [_link(found, reason) for found, reason in rows]
 
 
-def history(session: Session, item_id: int) -> list[HistoryEntry]:
-    """Who changed what, when, from → to: newest first."""
+def history(session: Session, item_id: int, *, oldest_first: bool = False) -> list[HistoryEntry]:
+    """Who changed what, when, from → to, in the order it happened (by time, then by row): newest
+    first, or the newest HISTORY_LIMIT oldest first for reading as a story (the item page)."""
     rows = session.execute(
         select(AuditEntry, Person.name).outerjoin(Person, Person.id == AuditEntry.actor_id)
-        .where(AuditEntry.item_id == item_id).order_by(AuditEntry.id.desc()).limit(HISTORY_LIMIT)
+        .where(AuditEntry.item_id == item_id).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(HISTORY_LIMIT)
     ).all()
-    return [HistoryEntry(at=entry.at, who=name or entry.actor_label or entry.actor_kind.value, action=entry.action,
-                         field=entry.field, before=entry.before, after=entry.after) for entry, name in rows]
+    entries = [HistoryEntry(at=entry.at, who=name or entry.actor_label or entry.actor_kind.value,
+                            action=entry.action, field=entry.field, before=entry.before, after=entry.after,
+                            actor_kind=entry.actor_kind.value if name is None else "person", entity=entry.entity)
+               for entry, name in rows]
+    return entries[::-1] if oldest_first else entries

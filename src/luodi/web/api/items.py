@@ -170,7 +170,8 @@ def change_status(item_id: ItemId, body: StatusChange, response: Response, sessi
 def history(item_id: ItemId, session: ReadSessionDep, viewer: CurrentViewer) -> list[HistoryEntry]:
     """Every change of the item, newest first: who, when, field, from → to."""
     readable(session, viewer, item_id)
-    return [HistoryEntry(**entry.__dict__) for entry in item_detail.history(session, item_id)]
+    return [HistoryEntry(at=entry.at, who=entry.who, action=entry.action, field=entry.field, before=entry.before,
+                         after=entry.after) for entry in item_detail.history(session, item_id)]
 
 
 @router.get("/items/{item_id}/comments", response_model=list[CommentPublic])

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from luodi.services.rules.escalations import Escalated, Firing
 from luodi.services.track.board import Choices, Column, Filters, TablePage
-from luodi.services.track.item_detail import ItemDetail
+from luodi.services.track.item_detail import HistoryEntry, ItemDetail
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class ItemPage:
     people: dict[int, str]           # owner choices for a new subtask
     error: str | None                # a refused form (comment, subtask, dependency)
     calendar_warnings: list[str] = field(default_factory=list)  # the due date's year has statutory data only
+    history: list[tuple[HistoryEntry, str]] = field(default_factory=list)  # each row and its sentence
 
 
 @dataclass(frozen=True)

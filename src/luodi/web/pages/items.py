@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from luodi.domain.roles import Permission
 from luodi.i18n import gettext as _
+from luodi.render.history import AuditFacts, sentence
 from luodi.services import calendar as calendars
 from luodi.services.accounts.access import Viewer
 from luodi.services.capture import item_edits
@@ -23,7 +24,7 @@ from luodi.services.track import board, comments, item_detail, items
 from luodi.web.auth import CsrfProtected, CurrentViewer
 from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today, safe_next, see_other
 from luodi.web.pages.board_contexts import ConflictPage, ItemPage
-from luodi.web.templating import render
+from luodi.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -36,8 +37,12 @@ def item_page(request: Request, session: SessionDep, settings: SettingsDep, cloc
     today = local_today(settings, clock)
     warnings = calendars.page_warnings(session, calendar_from_settings(settings), today=today,
                                        days=[detail.item.due])
+    lang = request_language(request)
+    lines = [(entry, sentence(AuditFacts(entry.actor_kind, entry.who, entry.entity, entry.action, entry.field,
+                                         entry.before, entry.after), lang, ref_year=today.year))
+             for entry in detail.history]
     page = ItemPage(detail=detail, tz=settings.tz, today=today, people=people, error=error,
-                    calendar_warnings=warnings)
+                    calendar_warnings=warnings, history=lines)
     session.commit()
     return render(request, "item.html", status_code=status_code, page=page)
 
