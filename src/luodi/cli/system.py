@@ -83,8 +83,9 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Create the database and stop")] = False,
     worker: Annotated[bool, typer.Option("--worker", help="Also run the worker (needs LUODI_SMTP_* to email)")
                       ] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Build the demo database afresh (new passwords)")] = False,
 ) -> None:
-    """Create a fresh demo database with the article's Q4 case (dates around today) and serve it."""
+    """Serve the article's case B (dates around today); an existing demo database is kept."""
     import os
 
     from luodi.config import default_data_dir
@@ -95,7 +96,7 @@ def demo(
     os.environ["LUODI_DATABASE_URL"] = url
     os.environ.setdefault("LUODI_BASE_URL", f"http://{host}:{port}")
     settings.cache_clear()
-    summary = create_demo(settings(), path)
+    summary = create_demo(settings(), path, reset=reset)
     typer.echo(summary)
     if not no_serve:
         _serve(host, port, worker=worker)
