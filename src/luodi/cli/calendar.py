@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from luodi.cli.context import fail, now, print_json, session_scope, settings
+from luodi.cli.context import fail, file_error, now, print_json, session_scope, settings
 from luodi.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _read_notice(file: Path) -> str:
     try:
         raw = sys.stdin.buffer.read(MAX_NOTICE_BYTES + 1) if str(file) == "-" else file.read_bytes()
     except OSError as exc:
-        fail(f"{file}: {exc.strerror or exc}")
+        fail(file_error(file, exc))
     if len(raw) > MAX_NOTICE_BYTES:
         fail(_("{file}: larger than {size} bytes; is this the notice?").format(file=file, size=MAX_NOTICE_BYTES))
     for encoding in ("utf-8-sig", "gb18030"):

@@ -36,8 +36,9 @@ def settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         if not first["loc"]:   # a check across settings names its variables in the message
-            fail(f"settings: {first['msg'].removeprefix('Value error, ')}")
-        fail(f"setting LUODI_{str(first['loc'][0]).upper()}: {first['msg']}")
+            fail(_("settings: {reason}").format(reason=first["msg"].removeprefix("Value error, ")))
+        fail(_("setting {name}: {reason}").format(name=f"LUODI_{str(first['loc'][0]).upper()}",
+                                                 reason=first["msg"].removeprefix("Value error, ")))
     set_language(loaded.language)
     return loaded
 
@@ -76,6 +77,19 @@ def parse_at(value: str | None) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=settings().tz)
     return parsed.astimezone(UTC)
+
+
+def file_error(file: object, exc: Exception) -> str:
+    """Why ``file`` could not be read, in the user's language (not the OS's English strerror)."""
+    if isinstance(exc, FileNotFoundError):
+        return _("{file}: no such file").format(file=file)
+    if isinstance(exc, IsADirectoryError):
+        return _("{file}: is a folder, not a file").format(file=file)
+    if isinstance(exc, PermissionError):
+        return _("{file}: permission denied").format(file=file)
+    if isinstance(exc, UnicodeDecodeError):
+        return _("{file}: not UTF-8 text").format(file=file)
+    return _("{file}: cannot be read ({error})").format(file=file, error=getattr(exc, "strerror", None) or exc)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

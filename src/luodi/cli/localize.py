@@ -10,7 +10,8 @@ How it works (so every command is translated without each author doing anything 
 * The help screen's own words ("Usage:", "Options", "[default: …]", "[required]") go through the same
   catalogs: every command's context makes a :class:`help formatter <_formatter_class>` that translates
   them (Typer ≥ 0.29 vendors click without gettext, so click's own translation hook is gone).
-  Click's usage-error messages ("Missing option …") stay English.
+  Click's usage-error messages ("Missing option …") go through the catalogs too
+  (:mod:`luodi.cli.usage_errors`).
 
 Table headers, statuses and messages are ``_()`` calls in the commands (see :func:`status_name`).
 ``--json`` output keeps its English keys and values: it is a contract for scripts.
@@ -176,3 +177,20 @@ class LuodiGroup(TyperGroup):
         localize(self)
         return super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                             standalone_mode=standalone_mode, windows_expand_args=windows_expand_args, **extra)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        """Click's usage errors (missing argument, unknown option…) in the user's language."""
+        from luodi.cli.usage_errors import ClickException, translated
+
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickException as exc:
+            raise translated(exc) from exc
+
+    def invoke(self, ctx: Any) -> Any:
+        from luodi.cli.usage_errors import ClickException, translated
+
+        try:
+            return super().invoke(ctx)
+        except ClickException as exc:
+            raise translated(exc) from exc

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from luodi.cli.context import fail, now, parse_at, print_json, service_errors, session_scope, settings
+from luodi.cli.context import fail, file_error, now, parse_at, print_json, service_errors, session_scope, settings
 from luodi.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _read(file: Path) -> bytes:
         with file.open("rb") as handle:
             return handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        fail(_("{file}: cannot read it ({reason})").format(file=file, reason=exc.strerror or exc))
+        fail(file_error(file, exc))
 
 
 def _show_report(report: ImportReport, file: Path, *, as_json: bool, verb: str) -> None:

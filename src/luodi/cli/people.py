@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from luodi.cli.context import fail, now, print_json, service_errors, session_scope
+from luodi.cli.context import fail, file_error, now, print_json, service_errors, session_scope
 from luodi.i18n import gettext as _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -21,7 +21,7 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with name,email,phone
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{file}: {exc}")
+        fail(file_error(file, exc))
     with session_scope() as session, service_errors():
         result = people.import_csv(session, text, now=now())
         session.commit()

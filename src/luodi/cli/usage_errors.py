@@ -1,0 +1,98 @@
+"""Click's usage errors in the user's language (issue 15: one language at a time in the CLI).
+
+Typer ≥ 0.29 vendors click without its gettext hook, so "Missing argument 'file'." and
+"Try 'luodi meeting lint --help' for help." would stay English beside Chinese output. The top
+group (:class:`luodi.cli.localize.LuodiGroup`) passes every usage error through
+:func:`translated`: the message is matched against click's fixed sentences and rewritten through
+the catalogs; what click quotes from the command line (names, values) is kept as it is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from typing import IO, Any
+
+import typer
+
+from luodi.i18n import N_
+from luodi.i18n import gettext as _
+
+try:  # typer ≥ 0.29 vendors click; older ones use click itself
+    _exceptions: Any = importlib.import_module("typer._click.exceptions")
+except ImportError:  # pragma: no cover - depends on the installed typer
+    _exceptions = importlib.import_module("click.exceptions")
+ClickException: type[Exception] = _exceptions.ClickException
+UsageError: type[Exception] = _exceptions.UsageError
+
+_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Missing argument (?P<name>.+)\.$"), N_("Missing argument {name}.")),
+    (re.compile(r"^Missing option (?P<name>.+)\.$"), N_("Missing option {name}.")),
+    (re.compile(r"^Missing parameter: (?P<name>.+)$"), N_("Missing argument {name}.")),
+    (re.compile(r"^No such option: (?P<name>\S+?)\s+\(?Possible options: (?P<choices>.+?)\)?$"),
+     N_("No such option: {name} (possible options: {choices})")),
+    (re.compile(r"^No such option: (?P<name>\S+?)\s+Did you mean (?P<choices>.+)\?$"),
+     N_("No such option: {name}. Did you mean {choices}?")),
+    (re.compile(r"^No such option: (?P<name>\S+)$"), N_("No such option: {name}")),
+    (re.compile(r"^No such command (?P<name>.+)\.$"), N_("No such command {name}.")),
+    (re.compile(r"^Option (?P<name>.+) requires an argument\.$"), N_("Option {name} requires an argument.")),
+    (re.compile(r"^Option (?P<name>.+) requires (?P<count>\d+) arguments\.$"),
+     N_("Option {name} requires {count} arguments.")),
+    (re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$"), N_("Unexpected extra arguments: {args}")),
+    (re.compile(r"^Invalid value for (?P<name>[^:]+): (?P<reason>.*)$"), N_("Invalid value for {name}: {reason}")),
+    (re.compile(r"^Invalid value: (?P<reason>.*)$"), N_("Invalid value: {reason}")),
+)
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Input should be a valid integer.*$"), N_("expected a whole number")),
+    (re.compile(r"^(?P<value>.+) is not a valid integer\.?$"), N_("expected a whole number, got {value}")),
+    (re.compile(r"^(?P<value>.+) is not one of (?P<choices>.+)\.$"), N_("{value} is not one of {choices}")),
+    (re.compile(r"^Path (?P<value>.+) does not exist\.$"), N_("{value}: no such file")),
+)
+
+
+def sentence(message: str) -> str:
+    """Click's English sentence ``message`` in the current language (unknown ones as they are)."""
+    for pattern, msgid in _SENTENCES:
+        found = pattern.match(message.strip())
+        if found:
+            parts = found.groupdict()
+            if "reason" in parts:
+                parts["reason"] = _reason(parts["reason"])
+            return _(msgid).format(**parts)
+    return message
+
+
+def _reason(reason: str) -> str:
+    for pattern, msgid in _REASONS:
+        found = pattern.match(reason.strip())
+        if found:
+            return _(msgid).format(**found.groupdict())
+    return reason
+
+
+class TranslatedUsageError(UsageError):  # type: ignore[misc,valid-type]
+    """A usage error shown in the user's language, with the command's usage line and help hint."""
+
+    def __init__(self, original: Any) -> None:
+        super().__init__(original.format_message(), getattr(original, "ctx", None))
+        self.exit_code = getattr(original, "exit_code", 2)
+        self.original = original
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        out = file or sys.stderr
+        ctx = getattr(self.original, "ctx", None)
+        if ctx is not None:
+            typer.echo(ctx.get_usage(), file=out)
+            if ctx.command.get_help_option(ctx) is not None:
+                typer.echo(_("Try '{command}' for help.").format(
+                    command=f"{ctx.command_path} {ctx.help_option_names[0]}"), file=out)
+            typer.echo("", file=out)
+        typer.echo(_("Error: {message}").format(message=sentence(self.original.format_message())), file=out)
+
+
+def translated(exc: Exception) -> Exception:
+    """``exc`` ready to be shown in the user's language (a usage error), or ``exc`` itself."""
+    if isinstance(exc, TranslatedUsageError) or not isinstance(exc, UsageError):
+        return exc
+    return TranslatedUsageError(exc)
