@@ -26,7 +26,7 @@ def test_paste_a_chat_answer_the_question_import_and_see_the_board(page: Any, li
     page.get_by_role("button", name=re.compile("预览|Preview")).click()
     question = page.locator('[data-question="4:owner"]')
     question.wait_for()
-    shot(page, "09-import-question")
+    shot(page, live, "09-import-question")
     assert "小王" in question.inner_text() and "小李" in question.inner_text()
     question.get_by_label("小李").check()
     for other in page.locator("fieldset.question").all():  # any other question: its first choice
@@ -37,7 +37,7 @@ def test_paste_a_chat_answer_the_question_import_and_see_the_board(page: Any, li
     page.goto(f"{live.url}/board")
     board = page.locator("main").inner_text()
     assert "给出活动方案" in board and "完成技术评估" in board
-    shot(page, "10-board-after-chat-import")
+    shot(page, live, "10-board-after-chat-import")
     with live.session() as session:
         owners = session.execute(select(Item.title, Person.name).join(Person, Person.id == Item.owner_id)
                                  .order_by(Item.code)).all()
