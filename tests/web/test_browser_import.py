@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from luodi.models import Item, Person
+from web.conftest import BOTH_BACKENDS
 from web.test_browser import Live, chromium, live, login, page, shot  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, BOTH_BACKENDS]
 CHAT = ("小林 2026-12-01 10:32\n@小王 周五前给出活动方案\n"
         "小林 2026-12-01 10:40\n@小王 @小李 下周三前完成技术评估\n")
 
