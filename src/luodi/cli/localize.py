@@ -141,19 +141,12 @@ def status_name(value: str) -> str:
 
 
 def rule_name(rule_id: str) -> str:
-    """A reminder/escalation rule for people (截止前3天提醒, "Reminder 3 days before the due date")."""
-    names = {
-        "remind_before_3d": _("Reminder 3 days before the due date"),
-        "at_risk_before_1d": _("At risk 1 day before the due date, not started"),
-        "remind_due_morning": _("Reminder on the morning of the due date"),
-        "escalate_due_end": _("Escalation at the end of the due date"),
-        "mark_delayed": _("Marked delayed the working day after the due date"),
-        "dependency_threat": _("Dependent items threatened"),
-        "list_unsent": _("Action list not sent 1 hour after the meeting"),
-        "confirm_deadline": _("Not confirmed by the confirmation deadline"),
-        "remind_overdue": _("Overdue reminder every 2 working days"),
-    }
-    return names.get(rule_id, rule_id)
+    """A reminder/escalation rule for people (截止前1天未开始), in the run's language: the same
+    names as the item history's (:func:`luodi.render.history.rule_name`)."""
+    from luodi.i18n import current_language
+    from luodi.render.history import rule_name as named
+
+    return named(rule_id, current_language())
 
 
 def outbox_status_name(value: str) -> str:
