@@ -16,6 +16,7 @@ from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,12 +25,38 @@ from pydantic_settings import (
 )
 
 from luodi.clock import Clock, FrozenClock, SystemClock
+from luodi.i18n import N_
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changethis", "secret"}
 # Production refuses these too: the keys of the docs, the demo and the tests (anyone can read them).
 DEMO_SECRETS = PLACEHOLDER_SECRETS | {"demo", "luodi", "luodi-demo", "dev", "development", "test-secret-key-0123456789"}
 MIN_PRODUCTION_KEY_LENGTH = 32
 DEMO_DATABASE = "demo.db"   # the file `luodi demo` creates
+
+# luodi's own checks of the settings: the error type, and its English sentence, which the CLI shows
+# in the user's language (luodi.cli.reasons) from the error's type and values.
+CHECKS: dict[str, str] = {
+    "unknown_time_zone": N_("unknown time zone '{value}'"),
+    "naive_datetime": N_("give the time zone offset, e.g. 2026-09-26T16:10+08:00"),
+    "hh_mm": N_("expected HH:MM, got '{value}'"),
+    "placeholder_secret": N_("{name} is the placeholder '{key}': set a real secret, unset it to have one "
+                             "generated, or set LUODI_DEV_MODE=1 for development"),
+    "production_refused": N_("LUODI_ENV=production refuses to start: {problems}"),
+}
+# What LUODI_ENV=production refuses, each reason by its code.
+PRODUCTION_PROBLEMS: dict[str, str] = {
+    "no_key": N_("LUODI_SECRET_KEY is not set (every host must sign with the same key)"),
+    "demo_key": N_("{name} is a demo or placeholder key"),
+    "short_key": N_("{name} is shorter than {length} characters"),
+    "http": N_("LUODI_BASE_URL is not https ({url})"),
+    "demo_database": N_("LUODI_DATABASE_URL is the demo database ({name})"),
+    "dev_mode": N_("LUODI_DEV_MODE is on"),
+}
+
+
+def refused(kind: str, **values: Any) -> PydanticCustomError:
+    """A settings error of one of :data:`CHECKS`, with the values its sentence names."""
+    return PydanticCustomError(kind, CHECKS[kind], values)
 
 
 def config_file() -> Path:
@@ -159,14 +186,14 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise refused("unknown_time_zone", value=value) from exc
         return value
 
     @field_validator("clock")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("give the time zone offset, e.g. 2026-09-26T16:10+08:00")
+            raise refused("naive_datetime")
         return value
 
     @field_validator("confirm_deadline")
@@ -174,7 +201,7 @@ class Settings(BaseSettings):
     def _hh_mm(cls, value: str) -> str:
         hour, _, minute = value.partition(":")
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-            raise ValueError(f"expected HH:MM, got {value!r}")
+            raise refused("hh_mm", value=value)
         return value
 
     @model_validator(mode="after")
@@ -182,14 +209,14 @@ class Settings(BaseSettings):
         """Unset: a generated per-installation secret. A placeholder (``change-me``…) signs links
         anyone can forge, so it is refused unless LUODI_DEV_MODE is on. LUODI_ENV=production
         refuses every unsafe setting at once, in one line (:meth:`production_problems`)."""
-        if self.env == "production" and (problems := self.production_problems()):
-            raise ValueError("LUODI_ENV=production refuses to start: " + "; ".join(problems))
+        if self.env == "production" and (found := self.production_problem_codes()):
+            raise refused("production_refused", codes=found,
+                          problems="; ".join(PRODUCTION_PROBLEMS[code].format(**v) for code, v in found))
         value = self.secret_key.get_secret_value()
         rotation = self._rotation_keys()
         for name, key in [("LUODI_SECRET_KEY", value), *(("LUODI_SECRET_KEYS", k) for k in rotation)]:
             if key and key in PLACEHOLDER_SECRETS and not self.dev_mode:
-                raise ValueError(f"{name} is the placeholder {key!r}: set a real secret, unset it to have "
-                                 "one generated, or set LUODI_DEV_MODE=1 for development")
+                raise refused("placeholder_secret", name=name, key=key)
         if value == "" and not rotation:
             self.secret_key = SecretStr(_stored_secret(self.database_url))
         return self
@@ -211,23 +238,27 @@ class Settings(BaseSettings):
 
     def production_problems(self) -> list[str]:
         """What LUODI_ENV=production refuses, each as a short reason (empty: safe to start)."""
-        problems = []
+        return [PRODUCTION_PROBLEMS[code].format(**values) for code, values in self.production_problem_codes()]
+
+    def production_problem_codes(self) -> list[tuple[str, dict[str, Any]]]:
+        """The same reasons as codes of :data:`PRODUCTION_PROBLEMS` with their values."""
+        problems: list[tuple[str, dict[str, Any]]] = []
         keys = [("LUODI_SECRET_KEYS", k) for k in self._rotation_keys()]
         if value := self.secret_key.get_secret_value():
             keys.append(("LUODI_SECRET_KEY", value))
         if not keys:
-            problems.append("LUODI_SECRET_KEY is not set (every host must sign with the same key)")
+            problems.append(("no_key", {}))
         for name, key in keys:
             if key.lower() in DEMO_SECRETS:
-                problems.append(f"{name} is a demo or placeholder key")
+                problems.append(("demo_key", {"name": name}))
             elif len(key) < MIN_PRODUCTION_KEY_LENGTH:
-                problems.append(f"{name} is shorter than {MIN_PRODUCTION_KEY_LENGTH} characters")
+                problems.append(("short_key", {"name": name, "length": MIN_PRODUCTION_KEY_LENGTH}))
         if not self.base_url.startswith("https://"):
-            problems.append(f"LUODI_BASE_URL is not https ({self.base_url})")
+            problems.append(("http", {"url": self.base_url}))
         if self.database_url.startswith("sqlite") and Path(self.database_url.split("///")[-1]).name == DEMO_DATABASE:
-            problems.append(f"LUODI_DATABASE_URL is the demo database ({DEMO_DATABASE})")
+            problems.append(("demo_database", {"name": DEMO_DATABASE}))
         if self.dev_mode:
-            problems.append("LUODI_DEV_MODE is on")
+            problems.append(("dev_mode", {}))
         return problems
 
     @property

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 def settings() -> Settings:
     from pydantic import ValidationError
 
+    from luodi.cli.reasons import reason
     from luodi.config import Settings
     from luodi.i18n import set_language
 
@@ -36,9 +37,9 @@ def settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         if not first["loc"]:   # a check across settings names its variables in the message
-            fail(_("settings: {reason}").format(reason=first["msg"].removeprefix("Value error, ")))
+            fail(_("settings: {reason}").format(reason=reason(first)))
         fail(_("setting {name}: {reason}").format(name=f"LUODI_{str(first['loc'][0]).upper()}",
-                                                 reason=first["msg"].removeprefix("Value error, ")))
+                                                 reason=reason(first)))
     set_language(loaded.language)
     return loaded
 

@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     _exceptions = importlib.import_module("click.exceptions")
 ClickException: type[Exception] = _exceptions.ClickException
 UsageError: type[Exception] = _exceptions.UsageError
+NoArgsIsHelp: type[Exception] = getattr(_exceptions, "NoArgsIsHelpError", TypeError)  # absent before click 8.2
 
 _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Missing argument (?P<name>.+)\.$"), N_("Missing argument {name}.")),
@@ -42,28 +43,46 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$"), N_("Unexpected extra arguments: {args}")),
     (re.compile(r"^Invalid value for (?P<name>[^:]+): (?P<reason>.*)$"), N_("Invalid value for {name}: {reason}")),
     (re.compile(r"^Invalid value: (?P<reason>.*)$"), N_("Invalid value: {reason}")),
+    (re.compile(r"^Missing command\.$"), N_("Missing command.")),
+    (re.compile(r"^Option (?P<name>.+) does not take a value\.$"), N_("Option {name} does not take a value.")),
+    (re.compile(r"^Argument (?P<name>.+) takes (?P<count>\d+) values\.$"), N_("Argument {name} takes {count} values.")),
+    (re.compile(r"^Could not open file (?P<name>.+?): (?P<reason>.*)$"), N_("Could not open file {name}: {reason}")),
 )
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Input should be a valid integer.*$"), N_("expected a whole number")),
     (re.compile(r"^(?P<value>.+) is not a valid integer\.?$"), N_("expected a whole number, got {value}")),
     (re.compile(r"^(?P<value>.+) is not one of (?P<choices>.+)\.$"), N_("{value} is not one of {choices}")),
-    (re.compile(r"^Path (?P<value>.+) does not exist\.$"), N_("{value}: no such file")),
+    (re.compile(r"^(?:Path|File|Directory) (?P<value>.+) does not exist\.$"), N_("{value}: no such file")),
+    (re.compile(r"^(?:Path|File|Directory) (?P<value>.+) is a file\.$"), N_("{value} is a file, not a folder")),
+    (re.compile(r"^(?:Path|File|Directory) (?P<value>.+) is a directory\.$"), N_("{value} is a folder, not a file")),
+    (re.compile(r"^(?:Path|File|Directory) (?P<value>.+) is not readable\.$"), N_("{value} cannot be read")),
+    (re.compile(r"^(?:Path|File|Directory) (?P<value>.+) is not writable\.$"), N_("{value} cannot be written")),
+    (re.compile(r"^Value (?P<value>.+) is not a valid (?P<kind>\w+)\.$"), N_("{value} is not a valid value")),
 )
 
 
-def sentence(message: str) -> str:
-    """Click's English sentence ``message`` in the current language (unknown ones as they are)."""
+def sentence(message: str, cause: BaseException | None = None) -> str:
+    """Click's English sentence ``message`` in the current language (unknown ones as they are).
+
+    ``cause`` is what the error was raised from: typer checks values with pydantic, whose error
+    gives the reason by its type (:mod:`luodi.cli.reasons`) rather than by its English words."""
     for pattern, msgid in _SENTENCES:
         found = pattern.match(message.strip())
         if found:
             parts = found.groupdict()
             if "reason" in parts:
-                parts["reason"] = _reason(parts["reason"])
+                parts["reason"] = _reason(parts["reason"], cause)
             return _(msgid).format(**parts)
     return message
 
 
-def _reason(reason: str) -> str:
+def _reason(reason: str, cause: BaseException | None = None) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(cause, ValidationError) and cause.errors():
+        from luodi.cli.reasons import reason as pydantic_reason
+
+        return pydantic_reason(cause.errors()[0])
     for pattern, msgid in _REASONS:
         found = pattern.match(reason.strip())
         if found:
@@ -88,11 +107,12 @@ class TranslatedUsageError(UsageError):  # type: ignore[misc,valid-type]
                 typer.echo(_("Try '{command}' for help.").format(
                     command=f"{ctx.command_path} {ctx.help_option_names[0]}"), file=out)
             typer.echo("", file=out)
-        typer.echo(_("Error: {message}").format(message=sentence(self.original.format_message())), file=out)
+        message = sentence(self.original.format_message(), self.original.__cause__)
+        typer.echo(_("Error: {message}").format(message=message), file=out)
 
 
 def translated(exc: Exception) -> Exception:
     """``exc`` ready to be shown in the user's language (a usage error), or ``exc`` itself."""
-    if isinstance(exc, TranslatedUsageError) or not isinstance(exc, UsageError):
-        return exc
+    if isinstance(exc, TranslatedUsageError | NoArgsIsHelp) or not isinstance(exc, UsageError):
+        return exc   # a bare group shows its (already translated) help, as click does
     return TranslatedUsageError(exc)
