@@ -263,7 +263,7 @@ def test_only_local_next_urls_are_followed(world: World) -> None:
     form = client.get("/login")
     response = client.post("/login", data={"csrf": csrf_of(form.text), "name": "小林", "password": PASSWORD,
                                            "next": "//evil.example/x"})
-    assert response.headers["location"] == "/board"
+    assert response.headers["location"] == "/today"   # not followed: the coordinator's landing page instead
 
 
 def test_security_headers_and_csp_without_inline_script(world: World) -> None:

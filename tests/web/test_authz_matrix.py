@@ -44,6 +44,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/me"): Case("/me", readers(outsider=200)),
     ("GET", "/escalations"): Case("/escalations", readers(outsider=200)),
     ("GET", "/calendar"): Case("/calendar", readers(outsider=200)),
+    ("GET", "/acceptance"): Case("/acceptance", readers(outsider=200)),   # issue 12: the acceptance overview
     ("GET", "/webhooks"): Case("/webhooks", editors_only(200, outsider=200)),
     ("POST", "/webhooks"): Case("/webhooks", editors_only(303), form=lambda w: {
         "url": "https://93.184.215.14/hooks", "project": str(w.ids["project"]), "events": "item.created"}),

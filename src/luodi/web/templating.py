@@ -2,7 +2,8 @@
 
 The language of a page: the logged-in user's (stored on the user, else their person's), then
 ``?lang=``, the ``lang`` cookie, the browser's Accept-Language. Every page gets ``viewer``
-(None when anonymous) and ``csrf`` (the token its forms carry).
+(None when anonymous), ``nav`` (the header's navigation, web/pages/navigation.py) and ``csrf``
+(the token its forms carry).
 """
 
 from __future__ import annotations
@@ -72,13 +73,16 @@ def query(request: Request, **changes: object) -> str:
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     from luodi.web.auth import CSRF_COOKIE, pre_login_csrf, set_cookie
+    from luodi.web.pages.navigation import navigation
 
     lang = request_language(request)
     viewer = getattr(request.state, "viewer", None)
+    nav = navigation(request, viewer) if viewer is not None else None
     csrf = viewer.csrf if viewer is not None else pre_login_csrf(request)
     with i18n.use_language(lang):
         html = environment(lang).get_template(template).render(
-            request=request, lang=lang, viewer=viewer, csrf=csrf, query=lambda **c: query(request, **c), **context)
+            request=request, lang=lang, viewer=viewer, nav=nav, csrf=csrf,
+            query=lambda **c: query(request, **c), **context)
     response = HTMLResponse(html, status_code=status_code)
     settings = request.app.state.settings
     if getattr(request.state, "new_csrf", None):

@@ -9,4 +9,5 @@ Use cases:
 - ``closure``: the closure agenda once every item is accepted, and the retrospective.
 - ``next_phase``: carried-over items and the next phase's list.
 - ``metrics``: the team's figures per project, meeting and period.
+- ``overview``: the acceptance overview: handed in and waiting, revising, accepted with the score.
 """

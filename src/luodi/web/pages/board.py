@@ -69,7 +69,10 @@ FiltersDep = Annotated[board.Filters, Depends(parse_filters)]
 
 @router.get("/")
 def home(viewer: CurrentViewer) -> RedirectResponse:
-    return see_other("/board")
+    """The viewer's landing page: 今日跟进 for a coordinator, 我的行动项 for an owner, else the board."""
+    from luodi.web.pages.navigation import landing
+
+    return see_other(landing(viewer))
 
 
 @router.get("/board", response_class=HTMLResponse)

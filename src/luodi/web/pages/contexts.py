@@ -115,3 +115,21 @@ class WebhooksPage:
     events: tuple[str, ...]              # the events one can subscribe to
     error: str | None                    # a refused form
     values: dict[str, Any] = field(default_factory=dict)  # the refused form's values
+
+
+@dataclass(frozen=True)
+class AcceptancePage:
+    """验收: items handed in and waiting for acceptance, being revised, accepted with their score."""
+
+    view: Any                        # services.accept.overview.Overview
+    tz: ZoneInfo                     # for showing times
+    can_edit: bool                   # a coordinator somewhere: the rows lead to the acceptance form
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """The header's navigation for the viewer: which steps they see, and 今日跟进's badge."""
+
+    coordinator: bool                # a coordinator somewhere (or an admin): 今日跟进 first
+    followups_today: int             # open follow-ups of today (the badge; 0: none shown)
+    admin: bool                      # an admin: the 管理 entry
