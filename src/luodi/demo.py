@@ -6,7 +6,8 @@ cancelled with that reason; today's reminders and escalation wait in the outbox)
 confirmations, subtasks, a blocker, submissions, acceptance, standups and the rules.
 
 An existing demo database is kept, with its users' passwords (the summary printed when it was
-made is kept beside it, readable only by its owner); ``reset=True`` builds it afresh.
+made is kept beside it, readable only by its owner, with its links pointing wherever the demo
+serves now); ``reset=True`` builds it afresh.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
-from luodi.demo_board import day_one, play
+from luodi.demo_board import BASE_URL, day_one, play
+from luodi.i18n import gettext as _
 from luodi.migrate import upgrade_to_head
 from luodi.models import Item
 from luodi.services.accounts import people
@@ -81,6 +83,11 @@ def demo_markdown(now: datetime | date, training_due: date | None = None) -> str
                                 launch=max(training, day(15)) + timedelta(days=1))
 
 
+# The pages the summary points to, in the order of the method.
+PAGES = ("/today", "/board", "/graph", "/timeline", "/standups", "/reports/weekly", "/escalations", "/metrics",
+         "/outbox")
+
+
 def summary_path(path: Path) -> Path:
     return path.with_name(path.name + ".txt")
 
@@ -89,8 +96,10 @@ def create_demo(settings: Settings, path: Path, *, reset: bool = False) -> str:
     """Build the demo database at ``path`` unless it exists (``reset`` replaces it); return the
     summary to print."""
     kept = summary_path(path)
+    base = settings.base_url.rstrip("/")
     if path.exists() and kept.exists() and not reset:
-        return kept.read_text(encoding="utf-8") + "\n(kept: an existing demo database; luodi demo --reset rebuilds it)"
+        return (kept.read_text(encoding="utf-8").replace(BASE_URL, base) + "\n"
+                + _("(kept: an existing demo database; luodi demo --reset rebuilds it)"))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     upgrade_to_head(settings.database_url)
@@ -120,14 +129,17 @@ def create_demo(settings: Settings, path: Path, *, reset: bool = False) -> str:
         users = play(session, meeting, ctx=ctx, first=first, now=now)
         session.commit()
         links = _links(session, meeting.id, settings, now)
+        title = meeting.title
     engine.dispose()
-    lines = [f"demo database: {path}", f"meeting {report.meeting_id}: Q4服务活动方案跟进 (case B, Day 1 = {first})",
-             "confirmation links:", *links, *users,
-             "read: / (board), /graph, /timeline, /today, /standups, /reports/weekly, /escalations, /metrics"]
+    pages = ", ".join(f"{BASE_URL}{page}" for page in PAGES)
+    lines = [_("demo database: {path}").format(path=path),
+             _("meeting {id}: {title} (case B, Day 1 = {day})").format(id=report.meeting_id, title=title,
+                                                                      day=first),
+             _("confirmation links:"), *links, *users, _("read: {pages}").format(pages=pages)]
     text = "\n".join(lines)
     kept.write_text(text, encoding="utf-8")
     os.chmod(kept, 0o600)
-    return text
+    return text.replace(BASE_URL, base)
 
 
 def _links(session: Session, meeting_id: int, settings: Settings, now: datetime) -> list[str]:
@@ -138,5 +150,5 @@ def _links(session: Session, meeting_id: int, settings: Settings, now: datetime)
     for owner_id, owned in owners.items():
         token = tokens.make(settings.signing_keys[0],
                             tokens.ConfirmationToken(meeting_id, owner_id, tuple(i.id for i in owned)), now=now)
-        result.append(f"  {owned[0].owner.name}: {settings.base_url.rstrip('/')}/c/{token}")
+        result.append(f"  {owned[0].owner.name}: {BASE_URL}/c/{token}")
     return result

@@ -25,8 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luodi.domain.enums import ItemStatus, OutboxStatus
+from luodi.domain.rules import DEFAULT_RULES
 from luodi.domain.scoring import SubmissionKind
 from luodi.domain.workdays import Calendar, Shift
+from luodi.i18n import gettext as _
 from luodi.models import Item, Meeting, OutboxMessage, Person
 from luodi.services.accept import acceptance, submissions
 from luodi.services.accounts import people
@@ -42,6 +44,7 @@ from luodi.services.track import comments, items, milestones
 USERS = (("小林", "coordinator"), ("小王", "owner"), ("小李", "owner"), ("小陈", "owner"),
          ("张经理", "supervisor"), ("访客", "viewer"))
 NO_MAIL = "demo: no mail server configured"
+BASE_URL = "{base_url}"   # in the kept summary: the address the demo serves on now (demo.create_demo)
 
 
 def day_one(today: date) -> date:
@@ -57,6 +60,17 @@ class Story:
     calendar: Calendar
     first: date               # Day 1
     today: date               # the real today (local)
+    now: datetime             # the real now
+
+    def at_risk_due(self) -> date:
+        """The due date of the at-risk subtask: the first working day from today whose end-of-day
+        escalation has not come yet. Its T−1 has passed, so it is at risk, not escalated, whenever
+        the demo is made (run after 17:00 it would otherwise be a second escalation)."""
+        escalation = next(rule.at for rule in DEFAULT_RULES if rule.id == "escalate_due_end")
+        due = self.calendar.roll(self.today, Shift.LATER)
+        if self.now >= datetime.combine(due, escalation, tzinfo=self.tz):
+            due = self.calendar.next_workday(due)
+        return due
 
     def at(self, day: int, hour: int, minute: int = 0) -> datetime:
         """Day ``day`` of the story at ``hour:minute`` local time."""
@@ -73,14 +87,15 @@ class Story:
         return day
 
 
-# (title, owner, due: a story day number or ("wd", n) working days from today, status, done on day)
+# (title, owner, due: a story day number, ("wd", n) working days from today or ("risk", 0) for
+# Story.at_risk_due, status, done on day)
 SUBTASKS: dict[int, tuple[tuple[str, str, int | tuple[str, int], ItemStatus, int | None], ...]] = {
     1: (("收集市场部数据", "小王", 5, ItemStatus.DONE, 5), ("竞品活动分析", "小王", 4, ItemStatus.DONE, 4),
         ("活动流程设计", "小王", 6, ItemStatus.DONE, 6), ("预算测算", "小王", 7, ItemStatus.DONE, 7),
         ("执行方案撰写", "小王", 8, ItemStatus.DONE, 8)),
     2: (("现有系统接口梳理", "小李", ("wd", -2), ItemStatus.IN_PROGRESS, None),
         ("技术选型对比", "小李", ("wd", 2), ItemStatus.IN_PROGRESS, None),
-        ("性能与容量评估", "小李", ("wd", 0), ItemStatus.NOT_STARTED, None),
+        ("性能与容量评估", "小李", ("risk", 0), ItemStatus.NOT_STARTED, None),
         ("技术方案文档", "小李", ("wd", 3), ItemStatus.NOT_STARTED, None)),
     3: (("培训大纲", "小陈", 10, ItemStatus.DONE, 10), ("培训PPT制作", "小陈", ("wd", 2), ItemStatus.IN_PROGRESS, None),
         ("讲师安排", "小陈", ("wd", 3), ItemStatus.IN_PROGRESS, None),
@@ -92,14 +107,15 @@ SUBTASKS: dict[int, tuple[tuple[str, str, int | tuple[str, int], ItemStatus, int
 def play(session: Session, meeting: Meeting, *, ctx: RuleContext, first: date, now: datetime) -> list[str]:
     """Replay case B from Day 3 on (the list is imported, sent and confirmed on Day 1 by the caller);
     create the users; return the lines to print."""
-    story = Story(session, ctx.tz, ctx.calendar, first, now.astimezone(ctx.tz).date())
+    story = Story(session, ctx.tz, ctx.calendar, first, now.astimezone(ctx.tz).date(), now)
     tops = {item.number or 0: item for item in session.scalars(select(Item).where(Item.meeting_id == meeting.id))}
-    lines = [f"users (log in at /login; project {meeting.project.name}):"]
+    lines = [_("users (log in at {url}; project {project}):").format(url=f"{BASE_URL}/login",
+                                                                   project=meeting.project.name)]
     for name, role in USERS:
         created = accounts.create_user(session, name, role=role,
                                        project=None if role == "supervisor" else meeting.project.name,
                                        now=story.at(1, 15, 0))
-        lines.append(f"  {name:<4} {role:<11} password: {created.password}")
+        lines.append(f"  {name:<4} {role:<11} " + _("password: {password}").format(password=created.password))
     coordinator = viewer_for(session, accounts.get_by_name(session, "小林"))
     _board(story, meeting, tops, coordinator)
     _day5_blocker(story, tops[1])
@@ -120,8 +136,13 @@ def _board(story: Story, meeting: Meeting, tops: dict[int, Item], coordinator: V
     session, created = story.session, story.at(3, 10, 0)
     for number, rows in SUBTASKS.items():
         for title, owner, due, status, done_on in rows:
-            due_day = story.first + timedelta(days=due - 1) if isinstance(due, int) else (
-                story.calendar.roll(story.today, Shift.LATER) if due[1] == 0 else story.workdays_from_today(due[1]))
+            if isinstance(due, int):
+                due_day = story.first + timedelta(days=due - 1)
+            elif due[0] == "risk":
+                due_day = story.at_risk_due()
+            else:
+                due_day = story.calendar.roll(story.today, Shift.LATER) if due[1] == 0 else \
+                    story.workdays_from_today(due[1])
             sub = item_edits.create_item(session, coordinator, project_id=meeting.project_id, parent=tops[number],
                                          fields={"title": title, "owner": owner, "due": due_day}, now=created)
             sub.confirmed_at = created
