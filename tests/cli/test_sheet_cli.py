@@ -128,3 +128,60 @@ def test_an_xlsx_and_a_gbk_csv_import_on_both_databases(any_db_url: str, tmp_pat
         sources = session.scalars(select(Meeting.source).order_by(Meeting.id)).all()
         assert sources[0] is None and sources[1] is not None and "评估,小李" in sources[1]
         assert sorted(session.scalars(select(Item.title)).all()) == ["方案", "评估"]
+
+
+def _sheet(rows: int, people: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["时间", "2026-12-01 10:00"])
+    workbook.active.append(["序号", "行动项", "责任人", "截止日期", "交付物", "依赖"])
+    for number in range(1, rows + 1):
+        workbook.active.append([number, f"任务{number}", f"{people}{number}", f"12月{4 + number % 20}日",
+                                "执行方案" if number % 2 else "评估报告", str(number - 1) if number % 3 == 0 else ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_import_costs_the_same_statements_for_3_or_300_rows(any_db_url: str) -> None:
+    """The store is set-based (issue 9 bench: 10k rows in one transaction): the number of SQL
+    statements does not grow with the rows or with the new people, and everything is still stored."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import event
+
+    from luodi.models import AuditEntry, Dependency, ItemChecklist, MeetingAttendee, Person
+    from luodi.services.capture.meetings import import_action_list
+
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    counts = []
+    for rows, prefix in ((3, "张三丰"), (300, "李四光")):
+        statements = []
+        with open_session(any_db_url) as session:
+            engine = session.get_bind()
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listener)
+            report = import_action_list(session, _sheet(rows, prefix), project=f"P{rows}", now=now,
+                                        tz=ZoneInfo("Asia/Shanghai"), max_open_per_week=10**6)
+            session.commit()
+            event.remove(engine, "before_cursor_execute", listener)
+            assert report.ok, (report.errors[:3], report.questions[:3])
+            counts.append(len(statements))
+            meeting = report.meeting_id
+            assert [item["code"] for item in report.items] == [f"T{n:03d}" for n in range(1, rows + 1)]
+            assert report.items[2]["depends_on"] == ["T002"] and report.items[2]["owner"] == f"{prefix}3"
+            assert session.scalar(select(func.count()).select_from(Item).where(Item.meeting_id == meeting)) == rows
+            assert session.scalar(select(func.count()).select_from(Dependency)
+                                  .join(Item, Item.id == Dependency.item_id).where(Item.meeting_id == meeting)) \
+                == rows // 3
+            assert session.scalar(select(func.count()).select_from(MeetingAttendee)
+                                  .where(MeetingAttendee.meeting_id == meeting)) == rows
+            created = session.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.entity == "person", AuditEntry.action == "created",
+                AuditEntry.entity_id.in_(select(Person.id).where(Person.name.like(f"{prefix}%")))))
+            assert created == session.scalar(select(func.count()).select_from(Person).where(Person.name.like(f"{prefix}%")))
+            templates = set(session.execute(
+                select(Item.deliverable, ItemChecklist.template).join(Item, Item.id == ItemChecklist.item_id)
+                .where(Item.meeting_id == meeting)).all())
+            assert templates == {("执行方案", "plan"), ("评估报告", "report")}
+    assert counts[1] == counts[0], counts

@@ -1,7 +1,8 @@
 """Meetings: lint and import an action list (CAP-2…4), list and show meetings.
 
 One import is one transaction: the caller commits once, or rolls back on any error, so a
-failed import writes nothing.
+failed import writes nothing. The store is set-based: one Core INSERT per table (people,
+attendees, items, edges, audit, checklists), a constant number of statements for any size.
 
 Over 300 lines: lint, import, list and show share the draft-to-rows mapping; the tolerant
 readers (issue 9) will take the import half into its own module.
@@ -13,26 +14,40 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from luodi.capture.model import Answers, Finding, ParsedMeeting, Question, ReadOptions
 from luodi.capture.reader import read_draft
 from luodi.capture.sheet import decode_csv, is_xlsx
+from luodi.domain.checklists import template_for, template_lines
 from luodi.domain.enums import ItemStatus
 from luodi.domain.lint import OwnerFacts, lint
 from luodi.domain.workdays import Calendar
 from luodi.i18n import gettext as _
-from luodi.models import Attachment, Decision, Dependency, Item, Meeting, MeetingAttendee, Person, Project
-from luodi.services.accept import checklists
+from luodi.i18n import use_language
+from luodi.models import (
+    Attachment,
+    Decision,
+    Dependency,
+    Item,
+    ItemChecklist,
+    Meeting,
+    MeetingAttendee,
+    Person,
+    Project,
+)
+from luodi.models.items import CHECK_NOW
 from luodi.services.accounts import people
 from luodi.services.audit import Actor, record, record_created
 from luodi.services.capture import owners as owners_service
 from luodi.services.errors import NotFound
-from luodi.services.track.items import public_list
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 
 @dataclass
@@ -178,13 +193,11 @@ def import_action_list(
                            calendar=calendar, answers=answers, accept_defaults=accept_defaults, end_of_day=end_of_day)
     if parsed is None or not report.ok:
         return report
-    meeting = _store(session, parsed, project_name=project or parsed.title, now=now, tz=tz)
+    meeting, items = _store(session, parsed, project_name=project or parsed.title, now=now, tz=tz)
     meeting.source = _source_text(source)
-    items = session.scalars(select(Item).where(Item.meeting_id == meeting.id).order_by(Item.number)).all()
     report.meeting_id = meeting.id
-    lines = {item.number: item.source_line for item in parsed.items}
-    report.items = [row | {"source_line": lines.get(item.number or 0, 0)}
-                    for item, row in zip(items, public_list(session, items), strict=True)]
+    numbers = {row["id"]: parsed_item.number for row, parsed_item in zip(items, parsed.items, strict=True)}
+    report.items = sorted(items, key=lambda row: numbers[row["id"]])
     return report
 
 
@@ -207,7 +220,8 @@ def _project(session: Session, name: str, *, now: datetime) -> Project:
     return project
 
 
-def _store(session: Session, parsed: ParsedMeeting, *, project_name: str, now: datetime, tz: ZoneInfo) -> Meeting:
+def _store(session: Session, parsed: ParsedMeeting, *, project_name: str, now: datetime,
+           tz: ZoneInfo) -> tuple[Meeting, list[dict[str, Any]]]:
     assert parsed.starts_at is not None  # lint makes the meeting time required
     project = _project(session, project_name, now=now)
     organizer = people.ensure(session, parsed.organizer, now=now)[0] if parsed.organizer else None
@@ -236,58 +250,94 @@ def _store(session: Session, parsed: ParsedMeeting, *, project_name: str, now: d
         session.add(Decision(meeting_id=meeting.id, number=number, text=text))
     for title, url in parsed.attachments:
         session.add(Attachment(meeting_id=meeting.id, title=title, url=url, created_at=now))
-    _items(session, meeting, project, parsed, persons, now=now)
+    items = _items(session, meeting, project, parsed, persons, now=now)
     record(session, actor=Actor.system("import"), at=now, entity="meeting", entity_id=meeting.id,
            action="created")
-    return meeting
+    session.flush()
+    return meeting, items
 
 
-def _attendees(session: Session, meeting: Meeting, parsed: ParsedMeeting, *, now: datetime) -> dict[str, Person]:
-    """Attendees and owners as people (created when unknown), once per name; name → person."""
+def _attendees(session: Session, meeting: Meeting, parsed: ParsedMeeting, *, now: datetime) -> dict[str, int]:
+    """Attendees and owners as people (created when unknown, as :func:`people.ensure` does),
+    once per name, set-based: one SELECT, one INSERT for the new people and their audit entries,
+    one for the attendee rows; name → person id."""
     names = list(dict.fromkeys([*parsed.attendees, *(item.owner for item in parsed.items)]))
-    persons: dict[str, Person] = {}
-    for position, name in enumerate(names):
-        person = persons[name] = people.ensure(session, name, now=now)[0]
-        session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person.id, position=position))
+    wanted = list(dict.fromkeys(name.strip() for name in names))
+    ids = _person_ids(session, wanted)
+    missing = [name for name in wanted if name not in ids]
+    if missing:
+        session.execute(insert(cast("Table", Person.__table__)),
+                        [{"name": name, "created_at": now, "language": "zh"} for name in missing])
+        ids.update(_person_ids(session, missing))
+        record_created(session, actor=Actor.system("import"), at=now, entity="person",
+                       items=[(ids[name], None) for name in missing])
+    persons = {name: ids[name.strip()] for name in names}
+    session.execute(insert(MeetingAttendee), [
+        {"meeting_id": meeting.id, "person_id": persons[name], "position": position}
+        for position, name in enumerate(names)])
     return persons
 
 
+def _person_ids(session: Session, names: Sequence[str], chunk: int = 5000) -> dict[str, int]:
+    """name → id of the people called ``names`` (IN lists of at most ``chunk`` names)."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(names), chunk):
+        part = names[start:start + chunk]
+        ids.update((name, person_id) for person_id, name in
+                   session.execute(select(Person.id, Person.name).where(Person.name.in_(part))))
+    return ids
+
+
 def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedMeeting,
-           persons: dict[str, Person], *, now: datetime) -> None:
-    by_number: dict[int, Item] = {}
-    for parsed_item in parsed.items:
-        assert parsed_item.due is not None  # lint: no due date is an error
-        project.last_item_number += 1
-        owner = persons[parsed_item.owner]
-        item = Item(
-            project_id=project.id,
-            meeting_id=meeting.id,
-            code=f"{project.code_prefix}{project.last_item_number:03d}",
-            number=parsed_item.number,
-            title=parsed_item.title,
-            owner_id=owner.id,
-            start=parsed_item.start,
-            due=parsed_item.due,
-            due_time=parsed_item.due_time,
-            deliverable=parsed_item.deliverable,
-            status=parsed_item.status,
-            priority=parsed_item.priority,
-            acceptance=parsed_item.acceptance,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(item)
-        by_number[parsed_item.number] = item
-    session.flush()
-    for dep in parsed.dependencies:
-        session.add(Dependency(item_id=by_number[dep.dependent].id,
-                               depends_on_id=by_number[dep.prerequisite].id, reason=dep.reason))
-    record_created(session, actor=Actor.system("import"), at=now,
-                   items=[(item.id, item.id) for item in by_number.values()])
-    # ACC-2 (the article's trap 5): acceptance criteria are set when the item is created, so
-    # they appear in the 【行动项】 list that goes out.
-    checklists.attach_defaults(session, list(by_number.values()))
-    session.flush()
+           persons: dict[str, int], *, now: datetime) -> list[dict[str, Any]]:
+    """The items, their dependency edges, audit entries and default checklists, each one Core
+    INSERT (no ORM object per row: 10k rows in a fraction of a second); returns the items as the
+    CLI/API JSON (:func:`luodi.services.track.items.item_public`'s shape) in list order."""
+    first = project.last_item_number + 1
+    project.last_item_number += len(parsed.items)
+    codes = [f"{project.code_prefix}{first + offset:03d}" for offset in range(len(parsed.items))]
+    rows: list[dict[str, object]] = [{
+        "project_id": project.id, "meeting_id": meeting.id, "code": code, "number": it.number, "title": it.title,
+        "owner_id": persons[it.owner], "start": it.start, "due": it.due, "due_time": it.due_time,
+        "deliverable": it.deliverable, "status": it.status, "priority": it.priority, "acceptance": it.acceptance,
+        "reschedule_count": 0, "next_check_at": CHECK_NOW, "version": 1, "created_at": now, "updated_at": now,
+    } for it, code in zip(parsed.items, codes, strict=True)]
+    item_table = cast("Table", Item.__table__)
+    if rows:
+        # One executemany without RETURNING (RETURNING in parameter order is row-at-a-time on
+        # SQLite); the meeting is new, so its items are exactly the rows just written.
+        session.execute(insert(item_table), rows)
+    stored = dict(session.execute(select(Item.code, Item.id).where(Item.meeting_id == meeting.id)).all())
+    ids = [stored[code] for code in codes]
+    by_number = {it.number: (item_id, code) for it, item_id, code in zip(parsed.items, ids, codes, strict=True)}
+    depends: dict[int, list[str]] = defaultdict(list)
+    if parsed.dependencies:
+        session.execute(insert(cast("Table", Dependency.__table__)), [
+            {"item_id": by_number[dep.dependent][0], "depends_on_id": by_number[dep.prerequisite][0],
+             "reason": dep.reason} for dep in parsed.dependencies])
+        for dep in parsed.dependencies:
+            depends[by_number[dep.dependent][0]].append(by_number[dep.prerequisite][1])
+    record_created(session, actor=Actor.system("import"), at=now, items=[(item_id, item_id) for item_id in ids])
+    # ACC-2 (the article's trap 5): acceptance criteria are set when the item is created, so they
+    # appear in the 【行动项】 list that goes out — checklists.attach_defaults' rows, once per deliverable.
+    chosen = [template_for(it.deliverable) for it in parsed.items]
+    with use_language(meeting.language or "zh"):
+        lines = {template: template_lines(template) for template in set(chosen)}
+    checklist = [{"item_id": item_id, "position": position, "text": text, "template": template}
+                 for template, item_id in zip(chosen, ids, strict=True)
+                 for position, text in enumerate(lines[template], start=1)]
+    if checklist:
+        session.execute(insert(cast("Table", ItemChecklist.__table__)), checklist)
+    names = {person_id: name for name, person_id in persons.items()}
+    names.update(session.execute(select(Person.id, Person.name).where(Person.id.in_(set(persons.values()))))
+                 .all())
+    return [{
+        "id": item_id, "code": code, "title": it.title, "owner": names[persons[it.owner]],
+        "start": it.start.isoformat() if it.start else None, "due": it.due.isoformat() if it.due else None,
+        "deliverable": it.deliverable, "status": it.status.value, "priority": it.priority.value,
+        "depends_on": sorted(depends[item_id]), "confirmed": False, "meeting_id": meeting.id,
+        "source_line": it.source_line,
+    } for it, item_id, code in zip(parsed.items, ids, codes, strict=True)]
 
 
 def get(session: Session, meeting_id: int) -> Meeting:
