@@ -5,6 +5,7 @@ all-or-nothing with the error on its row; formulas are neutralised in the file."
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -142,6 +143,12 @@ def _sheet(rows: int, people: str) -> bytes:
     return buffer.getvalue()
 
 
+def statements_into(found: list[str]) -> Callable[..., None]:
+    def listener(*args: object) -> None:
+        found.append(str(args[2]))
+    return listener
+
+
 def test_an_import_costs_the_same_statements_for_3_or_300_rows(any_db_url: str) -> None:
     """The store is set-based (issue 9 bench: 10k rows in one transaction): the number of SQL
     statements does not grow with the rows or with the new people, and everything is still stored."""
@@ -156,10 +163,10 @@ def test_an_import_costs_the_same_statements_for_3_or_300_rows(any_db_url: str) 
     now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
     counts = []
     for rows, prefix in ((3, "张三丰"), (300, "李四光")):
-        statements = []
+        statements: list[str] = []
         with open_session(any_db_url) as session:
             engine = session.get_bind()
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            listener = statements_into(statements)
             event.listen(engine, "before_cursor_execute", listener)
             report = import_action_list(session, _sheet(rows, prefix), project=f"P{rows}", now=now,
                                         tz=ZoneInfo("Asia/Shanghai"), max_open_per_week=10**6)
@@ -179,7 +186,8 @@ def test_an_import_costs_the_same_statements_for_3_or_300_rows(any_db_url: str) 
             created = session.scalar(select(func.count()).select_from(AuditEntry).where(
                 AuditEntry.entity == "person", AuditEntry.action == "created",
                 AuditEntry.entity_id.in_(select(Person.id).where(Person.name.like(f"{prefix}%")))))
-            assert created == session.scalar(select(func.count()).select_from(Person).where(Person.name.like(f"{prefix}%")))
+            new_people = select(func.count()).select_from(Person).where(Person.name.like(f"{prefix}%"))
+            assert created == session.scalar(new_people)
             templates = set(session.execute(
                 select(Item.deliverable, ItemChecklist.template).join(Item, Item.id == ItemChecklist.item_id)
                 .where(Item.meeting_id == meeting)).all())
