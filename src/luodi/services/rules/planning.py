@@ -16,8 +16,9 @@ coordinator — once per subject and error, however often the check runs. A sche
 failed is looked at again an hour later, not every round. A lost database connection still
 aborts the pass.
 
-Over 300 lines: one pass over items and meetings with its recording, isolation and effects;
-split it when the set-based plan (issue 13) lands.
+The what-if (``tick`` without --apply) is set-based in ``whatif``; this per-item pass is its oracle.
+
+Over 300 lines: one pass over items and meetings with its recording, isolation and effects.
 """
 
 from __future__ import annotations
@@ -254,6 +255,15 @@ class _Planner:
     def meetings(self) -> None:
         """Meetings near the end of the meeting (list unsent) or their confirmation deadline whose
         meeting rules have not fired yet — the NOT EXISTS keeps a pass from reloading them."""
+        candidates, unconfirmed = self.meeting_candidates()
+        self._load_known(RuleFiring.meeting_id, [meeting.id for meeting in candidates])
+        for meeting in candidates:
+            with self._isolated(meeting=meeting):
+                self._meeting(meeting, unconfirmed)
+
+    def meeting_candidates(self) -> tuple[list[Meeting], dict[int | None, int]]:
+        """The meetings a pass looks at, in order, with their unconfirmed items' counts; their
+        organizers and projects' coordinators are loaded into ``_people``."""
         earliest = self.now - self.ctx.catch_up - timedelta(days=1)
 
         def not_fired(anchor: Anchor) -> ColumnElement[bool]:
@@ -270,7 +280,6 @@ class _Planner:
                 select(Meeting).where(clause, Meeting.closed_at.is_(None))))
         candidates = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
         ids = [meeting.id for meeting in candidates]
-        self._load_known(RuleFiring.meeting_id, ids)
         coordinators = {m.organizer_id or self.projects[m.project_id].coordinator_id for m in candidates}
         self._people.update((p.id, p) for p in self.session.scalars(
             select(Person).where(Person.id.in_([c for c in coordinators if c]))))
@@ -278,11 +287,15 @@ class _Planner:
             select(Item.meeting_id, func.count()).where(Item.meeting_id.in_(ids), Item.confirmed_at.is_(None))
             .group_by(Item.meeting_id)
         ).all()) if ids else {}
-        for meeting in candidates:
-            with self._isolated(meeting=meeting):
-                self._meeting(meeting, unconfirmed)
+        return candidates, unconfirmed
 
     def _meeting(self, meeting: Meeting, unconfirmed: dict[int | None, int]) -> None:
+        for firing in self.meeting_due(meeting, unconfirmed):
+            coordinator = self._coordinator(meeting.organizer_id, meeting.project_id)
+            self._notify(firing, item=None, meeting=meeting, people=[coordinator] if coordinator else [])
+
+    def meeting_due(self, meeting: Meeting, unconfirmed: dict[int | None, int]) -> list[Firing]:
+        """The meeting's rule firings that have come within the catch-up horizon."""
         def local(moment: datetime) -> datetime:
             return to_local(moment, self.ctx.tz)
 
@@ -294,12 +307,9 @@ class _Planner:
         )
         project = self.projects[meeting.project_id]
         rules = self.ctx.rules_for(project.id, project.settings, project.name)
-        for firing in meeting_firings(rules, facts, self.ctx.calendar, now_local=self.now_local,
-                                      quiet=self.ctx.quiet):
-            if to_local(self.now, self.ctx.tz) - firing.at > self.ctx.catch_up:
-                continue
-            coordinator = self._coordinator(meeting.organizer_id, meeting.project_id)
-            self._notify(firing, item=None, meeting=meeting, people=[coordinator] if coordinator else [])
+        return [firing for firing in meeting_firings(rules, facts, self.ctx.calendar, now_local=self.now_local,
+                                                     quiet=self.ctx.quiet)
+                if to_local(self.now, self.ctx.tz) - firing.at <= self.ctx.catch_up]
 
     # -- recipients, records -------------------------------------------------------------
     def _coordinator(self, organizer_id: int | None, project_id: int) -> Person | None:
