@@ -54,6 +54,7 @@ def tick(
 
     from luodi.services.rules.planning import plan
     from luodi.services.rules.rule_context import RuleContext
+    from luodi.services.rules.whatif import what_if
 
     moment = parse_at(at)
     try:
@@ -61,11 +62,11 @@ def tick(
     except ValueError as exc:
         fail(str(exc))
     with session_scope() as session, service_errors():
-        result = plan(session, now=moment, ctx=ctx)
-        document = result.to_json()
         if apply:
+            document = plan(session, now=moment, ctx=ctx).to_json()
             session.commit()
-        else:
+        else:  # the set-based what-if: the same plan, computed without writing item rows
+            document = what_if(session, now=moment, ctx=ctx).to_json()
             session.rollback()
     for line in ctx.calendar.warnings():
         typer.echo(_("warning: {text}").format(text=line), err=True)

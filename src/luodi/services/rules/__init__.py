@@ -5,6 +5,7 @@ table of ``luodi.domain.rules`` with their dates in ``luodi.domain.occasions``; 
 
 Use cases:
 - ``planning``: the plan step: which rules fire at ``now``, recorded once, with their effects.
+- ``whatif``: the plan at any moment without writing (``tick`` without --apply), set-based.
 - ``schedule``: when each open item next needs the rules (``item.next_check_at``).
 - ``firings``: a firing just recorded, as planning hands it to compose.
 - ``compose``: from recorded firings to outbox rows, one message per person and moment.
