@@ -276,13 +276,18 @@ def _workers(env: dict[str, str], count: int) -> Iterator[list[subprocess.Popen[
     """``count`` worker processes; afterwards every one still running is stopped with SIGTERM and
     must exit 0 (the list may be changed inside: killed ones replaced)."""
     started = [_start(env) for _ in range(count)]
+    failure: AssertionError | None = None
     try:
         yield started
+    except AssertionError as exc:   # a wait ran out: say what the workers printed
+        failure = exc
     finally:
         for worker in started:
             if worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)
         logs = [worker.communicate(timeout=30)[0] for worker in started]
+    if failure is not None:
+        raise AssertionError(f"{failure}; the workers printed: {logs}") from failure
     codes = [worker.returncode for worker in started]
     assert all(code in (0, -signal.SIGKILL) for code in codes), (codes, logs)
 
@@ -310,7 +315,7 @@ def test_a_worker_killed_mid_drain_loses_nothing(any_db_url: str, tmp_path: Any)
     with SMTPSink() as sink:
         env = _env(url, sink.port, tmp_path) | {"LUODI_MAX_ATTEMPTS": str(MAX_ATTEMPTS)}
         with _workers(env, 2) as workers:
-            sink.wait_for(count // 3, timeout=30)          # a third received: both are mid-drain
+            sink.wait_for(count // 3, timeout=90)          # a third received: both are mid-drain
             victim = workers[0]
             os.kill(victim.pid, signal.SIGKILL)
             victim.wait(timeout=10)
@@ -338,7 +343,7 @@ def test_workers_reconnect_by_themselves_after_pg_terminate_backend(pg_url: str,
         env = _env(url, sink.port, tmp_path) | {"LUODI_MAX_ATTEMPTS": "8"}
         try:
             with _workers(env, 2) as workers:
-                sink.wait_for(count // 3, timeout=30)
+                sink.wait_for(count // 3, timeout=90)
                 with admin.connect() as conn:
                     terminated = conn.execute(text(
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
