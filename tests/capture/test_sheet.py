@@ -172,3 +172,63 @@ def test_mixed_encodings_are_refused_naming_a_line_of_each() -> None:
 
 def test_binary_is_refused() -> None:
     assert "binary" in _refusal(b"\x89PNG\r\n\x1a\n\0\0\0")
+
+
+def _openpyxl_sheet(rows: list[list[object]]) -> bytes:
+    """The reference: every cell through openpyxl's own write-only writer, as before the rows were streamed."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from luodi.render.spreadsheet import HEADER
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("行动项")
+    header_row = next(index for index, row in enumerate(rows, start=1) if list(row) == HEADER)
+    for index, row in enumerate(rows, start=1):
+        cells = []
+        for value in row:
+            if isinstance(value, dt.datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+            if index in (1, header_row):
+                cell.font = Font(bold=True)
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheet_xml = zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+    return sheet_xml[sheet_xml.index(b"<sheetData>"):sheet_xml.index(b"</sheetData>")]
+
+
+def test_streamed_item_rows_are_the_cells_openpyxl_writes() -> None:
+    """The .xlsx export streams its item rows (issue 9 bench: 5 s → well under 1 s at 10k rows);
+    they must be byte for byte what openpyxl itself writes, awkward text included."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from luodi.domain.enums import ItemStatus, Priority
+    from luodi.render.spreadsheet import SheetExport, SheetRow, table, write
+
+    awkward = [" 前后空格 ", "a & b < c > d", "=SUM(A1)", "引号\"和'撇号", "换行\n第二行", "", "👍 emoji", "\t制表"]
+    rows = [SheetRow(number=str(n), title=awkward[n % len(awkward)] or "标题", owner="小王",
+                     due=dt.date(2026, 12, 7) + dt.timedelta(days=n),
+                     due_time=dt.time(15, 7) if n % 3 == 0 else None, deliverable=awkward[(n + 3) % len(awkward)],
+                     status=list(ItemStatus)[n % 5], priority=Priority.HIGH, depends_on=[str(n - 1)] if n > 1 else [],
+                     start=dt.date(2026, 12, 1) if n % 2 else None, acceptance=awkward[(n + 5) % len(awkward)] or None)
+            for n in range(1, 25)]
+    export = SheetExport(title="清单 & <测试>", meta=[("时间", "2026-12-01 10:00"), ("地点", " 三楼 ")], rows=rows)
+    sheet_xml = zipfile.ZipFile(io.BytesIO(write(export, "xlsx"))).read("xl/worksheets/sheet1.xml")
+    assert sheet_xml[sheet_xml.index(b"<sheetData>"):sheet_xml.index(b"</sheetData>")] == _openpyxl_sheet(table(export))

@@ -1,4 +1,4 @@
-"""An action list as a spreadsheet (INT-1): .xlsx (openpyxl in write-only mode) or .csv (UTF-8
+"""An action list as a spreadsheet (INT-1): .xlsx (openpyxl in write-only mode, item rows streamed) or .csv (UTF-8
 with a BOM, so Excel in China opens it right), in the article's columns.
 
 Layout, which :mod:`luodi.capture.sheet` reads back unchanged: the title row
@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+from xml.sax.saxutils import escape
 
 from luodi.domain.enums import ItemStatus, Priority
 
@@ -101,6 +102,8 @@ def write(export: SheetExport, fmt: Format, *, modified: dt.datetime | None = No
 
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: a CJK (wide) character counts two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
@@ -123,6 +126,10 @@ def _write_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
 
 
 def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) -> bytes:
+    """openpyxl (write-only) writes the workbook — styles, frozen header, widths, properties and
+    the rows down to the header; the item rows are then streamed into the sheet's XML as the
+    same cells openpyxl writes (:func:`_cell_xml`), ≈ 20× faster than its per-cell element
+    writer (5 s → 0.25 s at 10k rows, bench/README.md)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -142,23 +149,73 @@ def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) ->
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, _MAX_WIDTH)
     bold = Font(bold=True)
-    for index, row in enumerate(rows, start=1):
+    for index, row in enumerate(rows[:header_row], start=1):
         cells = []
         for value in row:
-            if isinstance(value, dt.datetime):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, dt.date):  # a date cell: midnight, shown as the date
-                cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
-                cell.number_format = "yyyy-mm-dd"
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
+            cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # text only above the table
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
             if index == header_row or index == 1:
                 cell.font = bold
             cells.append(cell)
         sheet.append(cells)
+    formats = {}
+    for kind, number_format in (("date", "yyyy-mm-dd"), ("datetime", "yyyy-mm-dd hh:mm")):
+        sample = WriteOnlyCell(sheet, value=0)
+        sample.number_format = number_format
+        formats[kind] = sample.style_id
+    body = _rows_xml(rows[header_row:], header_row + 1, formats, workbook.epoch)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _splice(buffer.getvalue(), body)
+
+
+_COLUMNS = [chr(ord("A") + index) for index in range(26)]
+
+
+def _rows_xml(rows: Sequence[Sequence[Cell]], first: int, formats: dict[str, int], epoch: dt.datetime) -> str:
+    """Rows ``first``… as openpyxl's write-only writer puts them: text as an inline string
+    (``xml:space`` kept as it sets it), numbers and date serials as ``t="n"``, None left out."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.compat import safe_string
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    def cell(ref: str, value: Cell) -> str:
+        if isinstance(value, str):
+            if not value:
+                return f'<c r="{ref}" t="inlineStr" />'
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+            space = ' xml:space="preserve"' if value.strip() and value != value.strip() else ""
+            return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+        if isinstance(value, dt.datetime):
+            style, serial = formats["datetime"], to_excel(value, epoch)  # type: ignore[no-untyped-call]
+        elif isinstance(value, dt.date):  # a date cell: midnight, shown as the date
+            style = formats["date"]
+            serial = to_excel(dt.datetime.combine(value, dt.time()), epoch)  # type: ignore[no-untyped-call]
+        else:
+            return f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>'
+        return f'<c r="{ref}" s="{style}" t="n"><v>{safe_string(serial)}</v></c>'
+
+    return "".join(
+        f'<row r="{number}">'
+        + "".join(cell(f"{_COLUMNS[column]}{number}", value) for column, value in enumerate(row) if value is not None)
+        + "</row>"
+        for number, row in enumerate(rows, start=first))
+
+
+def _splice(workbook: bytes, body: str) -> bytes:
+    """The workbook with ``body`` (item rows) added at the end of the sheet's data; every other
+    member is copied as it is (same names, order and times)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", body.encode("utf-8") + b"</sheetData>", 1)
+            target.writestr(info, content)
+    return output.getvalue()

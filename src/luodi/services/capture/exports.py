@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from luodi.models import Dependency, Item, Meeting
+from luodi.models import Dependency, Item, Meeting, Person
 from luodi.render.spreadsheet import Format, SheetExport, SheetRow, write
-from luodi.services.capture.meetings import get, items_of
+from luodi.services.capture.meetings import get
 from luodi.services.track.items import list_items
 
 
@@ -26,10 +26,21 @@ def export_meeting(session: Session, meeting_id: int, fmt: Format, *, tz: ZoneIn
     """The meeting's action list as file content; :class:`~luodi.services.errors.NotFound` when
     there is no such meeting."""
     meeting = get(session, meeting_id)
-    items = items_of(session, meeting)
-    numbers = _prerequisites(session, items, by_number=True)
+    # Plain columns, not Item objects (10k ORM items with their joined owners cost seconds).
+    found = session.execute(
+        select(Item.id, Item.number, Item.code, Item.title, Person.name, Item.due, Item.due_time, Item.deliverable,
+               Item.status, Item.priority, Item.start, Item.acceptance)
+        .join(Person, Person.id == Item.owner_id)
+        .where(Item.meeting_id == meeting.id)
+        .order_by(Item.number, Item.id)
+    ).all()
+    numbers = _prerequisites(session, [row.id for row in found], by_number=True)
     export = SheetExport(title=meeting.title, meta=_meta(meeting, tz))
-    export.rows = [_row(item, str(item.number or item.code), numbers.get(item.id, [])) for item in items]
+    export.rows = [SheetRow(number=str(number or code), title=title, owner=owner, due=due, due_time=due_time,
+                            deliverable=deliverable, status=status, priority=priority,
+                            depends_on=numbers.get(item_id, []), start=start, acceptance=acceptance)
+                   for (item_id, number, code, title, owner, due, due_time, deliverable, status, priority, start,
+                        acceptance) in found]
     return write(export, fmt, modified=now)
 
 
@@ -39,7 +50,7 @@ def export_items(
 ) -> tuple[bytes, int]:
     """Items by the same filters as ``luodi item list``, as file content, and how many."""
     items = list_items(session, meeting_id=meeting_id, project=project, owner=owner, limit=limit)
-    codes = _prerequisites(session, items, by_number=False)
+    codes = _prerequisites(session, [item.id for item in items], by_number=False)
     export = SheetExport(title=title, rows=[_row(item, item.code, codes.get(item.id, [])) for item in items])
     return write(export, fmt, modified=now), len(items)
 
@@ -66,15 +77,15 @@ def _row(item: Item, number: str, depends_on: list[str]) -> SheetRow:
                     depends_on=depends_on, start=item.start, acceptance=item.acceptance)
 
 
-def _prerequisites(session: Session, items: Sequence[Item], *, by_number: bool) -> dict[int, list[str]]:
+def _prerequisites(session: Session, ids: Sequence[int], *, by_number: bool) -> dict[int, list[str]]:
     """Item id → its prerequisites' 序号 (``by_number``) or codes, in order; one query."""
-    if not items:
+    if not ids:
         return {}
     prerequisite = aliased(Item)
     rows = session.execute(
         select(Dependency.item_id, prerequisite.number, prerequisite.code)
         .join(prerequisite, prerequisite.id == Dependency.depends_on_id)
-        .where(Dependency.item_id.in_([item.id for item in items]))
+        .where(Dependency.item_id.in_(ids))
         .order_by(Dependency.item_id, prerequisite.number, prerequisite.code)
     ).all()
     result: dict[int, list[str]] = {}
