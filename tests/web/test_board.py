@@ -123,12 +123,12 @@ def test_the_table_sorts_filters_and_pages(world: World) -> None:
     client = world.client("coordinator")
     first = client.get(f"/items?owner={world.ids['xiaowang']}&sort=due").text
     assert "121" in first and first.count('<tr class') + first.count("<tr>\n") >= 1
-    rows = re.findall(r'<td class="code"><a href="/items/(\d+)">([^<]+)</a>', first)
+    rows = re.findall(r'<td class="code"[^>]*><a href="/items/(\d+)">([^<]+)</a>', first)
     assert len(rows) == 50 and rows[0][1] == "T001"
     last = client.get(f"/items?owner={world.ids['xiaowang']}&sort=due&page=3").text
-    assert len(re.findall(r'<td class="code">', last)) == 21
+    assert len(re.findall(r'<td class="code"', last)) == 21
     by_title = client.get(f"/items?sort=title&desc=1&status=not_started&project={world.ids['project']}").text
-    codes = re.findall(r'<td class="code"><a href="/items/\d+">([^<]+)</a>', by_title)
+    codes = re.findall(r'<td class="code"[^>]*><a href="/items/\d+">([^<]+)</a>', by_title)
     assert "T001" not in codes and codes[0] == "T002"   # 技术评估 sorts after 批量 …, descending
     overdue = client.get("/items?window=overdue").text
     assert "T001" not in overdue
@@ -136,7 +136,7 @@ def test_the_table_sorts_filters_and_pages(world: World) -> None:
 
 def test_my_items_are_the_viewers_own(world: World) -> None:
     page = world.client("owner").get("/me").text
-    codes = set(re.findall(r'<td class="code"><a href="/items/\d+">([^<]+)</a>', page))
+    codes = set(re.findall(r'<td class="code"[^>]*><a href="/items/\d+">([^<]+)</a>', page))
     assert codes == {"T001"}
 
 
@@ -181,7 +181,9 @@ def test_an_overdue_card_shows_overdue_before_the_rules_run_with_labelled_confir
     t002 = board.split(f'id="card-{world.ids["T002"]}"')[1].split("</li>")[0]
     assert "data-late" not in t002                                  # due 10/5: not late yet
     table = client.get("/items").text
-    row = table.split(f'<td class="code"><a href="/items/{world.ids["T001"]}">')[1].split("</tr>")[0]
+    found = re.search(rf'<td class="code"[^>]*><a href="/items/{world.ids["T001"]}">(.*?)</tr>', table, re.S)
+    assert found
+    row = found.group(1)
     assert "逾期2天" in row and "未确认" in row
     item = client.get(f"/items/{world.ids['T001']}").text
     assert "逾期2天" in item and "未确认" in item
@@ -196,7 +198,7 @@ def test_filters_live_in_the_url_and_follow_a_switch_of_view(world: World) -> No
     link = re.search(r'href="(/items\?[^"]+)" data-view-switch', board)
     assert link and f"owner={owner}" in link.group(1) and "priority=high" in link.group(1)
     table = client.get(link.group(1).replace("&amp;", "&")).text
-    assert re.findall(r'<td class="code"><a href="/items/\d+">([^<]+)</a>', table) == ["T001"]
+    assert re.findall(r'<td class="code"[^>]*><a href="/items/\d+">([^<]+)</a>', table) == ["T001"]
     back = re.search(r'href="(/board\?[^"]+)" data-view-switch', table)
     assert back and f"owner={owner}" in back.group(1)
     assert f'<option value="{owner}" selected' in table

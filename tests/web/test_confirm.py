@@ -87,7 +87,7 @@ def test_post_confirm_confirms_once(world: dict[str, object]) -> None:
         assert session.scalar(select(func.count()).select_from(ItemResponse)) == 1
         assert session.scalar(select(func.count()).select_from(AuditEntry)
                               .where(AuditEntry.action == "confirmed")) == 1
-    assert "✓" in client.get(link).text
+    assert 'class="conf yes"' in client.get(link).text   # the labelled badge 已确认
 
 
 def test_question_is_recorded(world: dict[str, object]) -> None:

@@ -28,6 +28,13 @@ def _context(session: SessionDep, settings: SettingsDep, clock: ClockDep, token:
     return confirmations.open_link(session, verified)
 
 
+def speak_owner(request: Request, context: confirmations.ConfirmationContext) -> None:
+    """The page in the link owner's language (their person setting), unless the reader chose one
+    with the header's switch (``?lang=``, then the ``lang`` cookie it sets)."""
+    if not request.query_params.get("lang") and not request.cookies.get("lang") and context.person.language:
+        request.state.language = context.person.language
+
+
 def _page(session: SessionDep, settings: SettingsDep, context: confirmations.ConfirmationContext,
           *, token: str, done: str | None, error: str | None) -> ConfirmPage:
     responses = session.scalars(
@@ -45,6 +52,7 @@ def _page(session: SessionDep, settings: SettingsDep, context: confirmations.Con
 def show(request: Request, token: str, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep,
          done: str | None = None) -> HTMLResponse:
     context = _context(session, settings, clock, token)
+    speak_owner(request, context)
     page = _page(session, settings, context, token=token, done=done, error=None)
     return render(request, "confirm.html", page=page)
 
@@ -70,6 +78,7 @@ def answer(
         )
     except InvalidInput as exc:
         session.rollback()
+        speak_owner(request, context)
         page = _page(session, settings, context, token=token, done=None, error=exc.message)
         return render(request, "confirm.html", status_code=400, page=page)
     session.commit()
