@@ -22,7 +22,7 @@ from luodi.domain.enums import ResponseKind
 from luodi.domain.workdays import Calendar
 from luodi.models import Item, ItemResponse, MailReceipt, Person
 from luodi.services.followup import followups
-from luodi.services.send import lists
+from luodi.services.send import lists, replies
 from luodi.worker.deliver import DeliveryPolicy
 from luodi.worker.loop import deliver_step
 from luodi.worker.mailbox import MailboxReader
@@ -177,3 +177,49 @@ def test_the_worker_thread_waits_with_idle_and_confirms_when_the_reply_arrives(d
             stopping.set()
             thread.join(5)
             engine.dispose()
+
+
+def test_a_reply_to_a_list_sent_before_a_key_rotation_still_verifies(db_url: str) -> None:
+    """The list went out signed with the old key; the key is rotated (LUODI_SECRET_KEYS="new,old")
+    before the owner answers. The reply names its copy only by the old key's Reply-To tag (no
+    In-Reply-To, no References): every key of the list verifies, newest first, as links do. A tag
+    signed with a key that was never in the list still matches nothing."""
+    load_q4(db_url)
+    clock = FrozenClock(SEND_AT)
+    old, new = "o" * 24, "n" * 24
+    with SMTPSink() as sink, Dovecot(user="luodi", password="mailpass") as imap, open_session(db_url) as session:
+        common = dict(database_url=db_url, smtp_port=sink.port, imap_host="127.0.0.1", imap_port=imap.port,
+                      imap_tls="none", imap_user="luodi", imap_password="mailpass", imap_address="luodi@example.com")
+        before = Settings(secret_keys=old, **common)  # type: ignore[arg-type]
+        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(before))
+        session.commit()
+        senders = Senders(before, clock=clock)
+        while deliver_step(session, worker_id="w", clock=clock, senders=senders, policy=DeliveryPolicy(),
+                           rng=random.Random(1)):
+            pass
+        senders.close()
+        session.rollback()
+        received = {m.envelope_to[0]: m.parsed() for m in sink.messages}
+        wang, li = received["xiaowang@example.com"], received["xiaoli@example.com"]
+        for original, sender, address in (
+                (wang, "xiaowang@example.com", str(wang["Reply-To"])),
+                # 小李's own copy, its tag re-signed with a key luodi never had.
+                (li, "xiaoli@example.com", replies.reply_address("luodi@example.com", "x" * 24,
+                                                                 int(str(li["Message-ID"]).split("-")[1].split(".")[0])))):
+            reply = EmailMessage()
+            reply["From"], reply["To"] = sender, address
+            reply["Subject"] = "回复：" + str(original["Subject"])
+            reply.set_content("收到")
+            imap.append(reply.as_bytes())
+
+        rotated = Settings(secret_keys=f"{new},{old}", **common)  # type: ignore[arg-type]
+        assert rotated.signing_keys[0] == new
+        engine = make_engine(db_url)
+        reader = MailboxReader(rotated, make_sessionmaker(engine), clock)
+        with reader.connect() as client:
+            outcomes = reader.step(client)
+        engine.dispose()
+        assert outcomes == {"confirmed": 1, "unmatched": 1}, outcomes
+        session.expire_all()
+        assert all(i.confirmed_at == clock.now() for i in _owned(session, "小王"))
+        assert all(i.confirmed_at is None for i in _owned(session, "小李"))

@@ -78,7 +78,7 @@ class MailboxReader:
         with self.sessions() as session:
             try:
                 outcome = replies.handle(session, mailbox=self.mailbox, uidvalidity=uidvalidity, uid=uid, raw=raw,
-                                         secret=self.settings.signing_keys[0], now=self.clock.now())
+                                         keys=self.settings.signing_keys, now=self.clock.now())
                 session.commit()
             except Exception:
                 session.rollback()

@@ -3,8 +3,10 @@
 The worker's mailbox step (``worker/mailbox.py``) reads the mailbox named by LUODI_IMAP_* and
 hands each new message here once. A reply is matched to the owner's copy of the list (one
 outbox row) by the signed plus-tag of the Reply-To address luodi put on it
-(``luodi+r12.3f9a0c1d2e@example.com``) or by ``In-Reply-To`` / ``References`` naming that
-row's Message-ID — never by the From name — and its sender must be that owner's address.
+(``luodi+r12.3f9a0c1d2e@example.com``, signed with the newest key; every key of
+LUODI_SECRET_KEYS verifies it, so a rotation does not orphan a list already sent) or by
+``In-Reply-To`` / ``References`` naming that row's Message-ID — never by the From name — and
+its sender must be that owner's address.
 「收到」「确认」「好的」「OK」 (alone, punctuation aside) confirm through the same service as the
 web link; anything else, with the quoted part stripped, is recorded as the owner's question,
 which puts the item on the coordinator's 今日跟进. Auto-replies (Auto-Submitted, X-Autoreply,
@@ -20,6 +22,7 @@ import hmac
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -59,12 +62,16 @@ def reply_address(mailbox: str, secret: str, outbox_id: int) -> str:
     return f"{name} <{tagged}>" if name else tagged
 
 
-def _tagged_row(message: EmailMessage, secret: str) -> int | None:
+def _tagged_row(message: EmailMessage, keys: Sequence[str]) -> int | None:
+    """The row named by a plus-tag that one of ``keys`` signed (newest first: a list sent before a
+    key rotation still verifies, as links do)."""
     fields = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
     for _name, address in getaddresses([str(v) for f in fields for v in message.get_all(f, [])]):
         found = _TAG.search(address)
-        if found and hmac.compare_digest(reply_tag(secret, int(found.group(1))), f"r{found.group(1)}."
-                                         f"{found.group(2).lower()}"):
+        if not found:
+            continue
+        given = f"r{found.group(1)}.{found.group(2).lower()}"
+        if any(hmac.compare_digest(reply_tag(key, int(found.group(1))), given) for key in keys):
             return int(found.group(1))
     return None
 
@@ -118,10 +125,11 @@ def is_confirmation(text: str) -> bool:
     return bare.casefold() in CONFIRM_WORDS
 
 
-def handle(session: Session, *, mailbox: str, uidvalidity: int, uid: int, raw: bytes, secret: str,
+def handle(session: Session, *, mailbox: str, uidvalidity: int, uid: int, raw: bytes, keys: Sequence[str],
            now: datetime) -> str:
     """Handle one message of the mailbox once; returns the outcome recorded (``duplicate`` when
-    another worker already did). The caller commits."""
+    another worker already did). ``keys``: every key of LUODI_SECRET_KEYS, newest first
+    (``Settings.signing_keys``). The caller commits."""
     message = email.message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
     receipt = MailReceipt(mailbox=mailbox[:300], uidvalidity=uidvalidity, uid=uid, outcome="handling",
@@ -131,7 +139,7 @@ def handle(session: Session, *, mailbox: str, uidvalidity: int, uid: int, raw: b
             session.add(receipt)
     except IntegrityError:
         return "duplicate"
-    receipt.outcome = _apply(session, message, secret=secret, now=now)
+    receipt.outcome = _apply(session, message, keys=keys, now=now)
     return receipt.outcome
 
 
@@ -141,9 +149,9 @@ def last_uid(session: Session, *, mailbox: str, uidvalidity: int) -> int:
         MailReceipt.mailbox == mailbox[:300], MailReceipt.uidvalidity == uidvalidity)) or 0
 
 
-def _row(session: Session, message: EmailMessage, secret: str) -> OutboxMessage | None:
+def _row(session: Session, message: EmailMessage, keys: Sequence[str]) -> OutboxMessage | None:
     candidates: list[tuple[int, str | None]] = []
-    tagged = _tagged_row(message, secret)
+    tagged = _tagged_row(message, keys)
     if tagged is not None:
         candidates.append((tagged, None))
     candidates += _referenced_rows(message)
@@ -156,10 +164,10 @@ def _row(session: Session, message: EmailMessage, secret: str) -> OutboxMessage 
     return None
 
 
-def _apply(session: Session, message: EmailMessage, *, secret: str, now: datetime) -> str:
+def _apply(session: Session, message: EmailMessage, *, keys: Sequence[str], now: datetime) -> str:
     if is_auto_reply(message):
         return "auto_reply"
-    row = _row(session, message, secret)
+    row = _row(session, message, keys)
     if row is None:
         return "unmatched"
     person = session.get(Person, row.recipient_id)
