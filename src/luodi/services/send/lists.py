@@ -192,8 +192,8 @@ def send(session: Session, meeting_id: int, *, resend: bool, now: datetime, opti
             session.flush()
             report.outbox_ids.append(row.id)
         report.recipients.append(person.name)
-    report.outbox_ids += _queue_group_copies(session, meeting, view, project_settings, send_round=send_round,
-                                             now=now, options=options)
+    report.outbox_ids += _queue_group_copies(session, meeting, view, send_round=send_round, now=now,
+                                             options=options)
     report.sent_at = meeting.list_sent_at
     record(session, actor=Actor.system("send"), at=now, entity="meeting", entity_id=meeting.id,
            action="list_sent" if send_round == 1 else "list_resent",
@@ -212,8 +212,8 @@ def _row(meeting: Meeting, rendered: RenderedMessage, *, key: str, channel: str,
     )
 
 
-def _queue_group_copies(session: Session, meeting: Meeting, view: ActionListView, project_settings: dict[str, Any],
-                        *, send_round: int, now: datetime, options: SendOptions) -> list[int]:
+def _queue_group_copies(session: Session, meeting: Meeting, view: ActionListView, *, send_round: int,
+                        now: datetime, options: SendOptions) -> list[int]:
     """The list as sent, to the project's group robots when its route says ``group``."""
     bots = routes.group_channels(session, session.get(Project, meeting.project_id), Topic.LIST)
     if not bots:
