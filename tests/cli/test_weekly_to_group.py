@@ -34,3 +34,26 @@ def test_weekly_review_reaches_the_project_group_unless_routed_direct(cli: Any, 
         again = cli("report", "weekly", "--week", "2026-W41", "--project", "Q4", "--send", "--to", "小林")
         assert again.exit_code == 0, again.stderr
         assert len(group.accepted) == 1  # routed direct: nothing more in the group
+
+
+def test_weekly_send_needs_no_email_recipient_when_the_project_has_a_group_robot(
+        cli: Any, smtp: Any, people_csv: Path, tmp_path: Path) -> None:
+    """A project whose meeting names no organizer has no coordinator, so nobody to email; with a
+    group robot ``--send`` posts the review there and succeeds. Without a robot it still asks for --to."""
+    cli.env |= {"LUODI_SMTP_PORT": str(smtp.port), "LUODI_LANGUAGE": "zh", "LUODI_CLOCK": "2026-09-28T10:00+08:00"}
+    no_organizer = tmp_path / "q4_no_organizer.md"
+    no_organizer.write_text("".join(line for line in Q4.read_text(encoding="utf-8").splitlines(keepends=True)
+                                    if not line.startswith("- 组织者")), encoding="utf-8")
+    assert cli("people", "import", str(people_csv)).exit_code == 0
+    assert cli("meeting", "import", str(no_organizer), "--project", "Q4").exit_code == 0
+    assert cli("meeting", "import", str(no_organizer), "--project", "Lonely").exit_code == 0
+    with DingTalkBot() as group:
+        assert cli("channel", "add", "q4-group", "--kind", "dingtalk", "--url", group.url, "--project", "Q4"
+                   ).exit_code == 0
+        sent = cli("report", "weekly", "--week", "2026-W40", "--project", "Q4", "--send")
+        assert sent.exit_code == 0, sent.stderr
+        assert len(group.accepted) == 1 and not smtp.messages
+        assert "下周行动项" in group.accepted[0].json["markdown"]["text"]
+        lonely = cli("report", "weekly", "--week", "2026-W40", "--project", "Lonely", "--send")
+        assert lonely.exit_code != 0 and "--to" in lonely.stderr
+        assert len(group.accepted) == 1 and not smtp.messages

@@ -123,8 +123,12 @@ def _send(session: Session, name: str, view: Any, subject: Callable[[str], str],
     if not recipients and project:
         coordinator_id = session.scalar(select(Project.coordinator_id).where(Project.name == project))
         recipients = [p for p in [session.get(Person, coordinator_id) if coordinator_id else None] if p]
-    if not recipients:
-        fail(_("--send needs --to NAME (or a --project with a coordinator)"))
+    found = session.scalar(select(Project).where(Project.name == project)) if project else None
+    group_rows = digests.queue_weekly_groups(  # the project's group too, when its route says so
+        session, view, project=found, lang=cfg.language, today=digests.local_day(moment, cfg.tz), now=moment,
+        template_dir=cfg.template_dir) if name == "weekly" and found is not None else []
+    if not recipients and not group_rows:
+        fail(_("--send needs --to NAME (or a --project with a coordinator or a group robot)"))
     ids = []
     for person in recipients:
         message = report_message(name, view, lang=person.language, subject=subject(person.language),
@@ -133,11 +137,7 @@ def _send(session: Session, name: str, view: Any, subject: Callable[[str], str],
                           message=message, now=moment)
         if row is not None:
             ids.append(row.id)
-    found = session.scalar(select(Project).where(Project.name == project)) if project else None
-    if name == "weekly" and found is not None:  # and the project's group, when its route says so
-        ids += [row.id for row in digests.queue_weekly_groups(
-            session, view, project=found, lang=cfg.language, today=digests.local_day(moment, cfg.tz), now=moment,
-            template_dir=cfg.template_dir)]
+    ids += [row.id for row in group_rows]
     session.commit()
     return deliver_now(session, ids, settings=cfg)
 
