@@ -131,6 +131,15 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(
         10.0, gt=0, description="A worker's heartbeat interval; its claims are taken back after three missed beats"
     )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines of luodi serve and luodi worker: text, or json (one object a line, with the "
+        "request_id of the web request, X-Request-ID)")
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token for /internal/metrics (Prometheus); unset: only loopback and private "
+        "addresses may scrape")
+    worker_metrics_address: str | None = Field(
+        None, description="HOST:PORT where luodi worker serves its own Prometheus metrics (plan-step duration) at "
+        "/metrics; unset: off")
     clock: datetime | None = Field(
         None, description="Freeze the clock at this moment (ISO-8601 with offset): rehearsals, replays, tests"
     )

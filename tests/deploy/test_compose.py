@@ -167,14 +167,31 @@ def test_the_compose_services_as_processes_take_a_list_from_import_to_login(
                 assert all(str(m.parsed()["Subject"]).startswith(("【行动项】", "[Action items]")) for m in mails)
                 board = second.get("/board")
                 assert board.status_code == 200 and "T001" in board.text
+            # Prometheus, from a loopback address (no token set): the database's figures from either process.
+            assert _delivered_per_scrape(bases[0]) == 4 and _delivered_per_scrape(bases[1]) == 4
             for process, log in zip((web1, web2, worker), logs, strict=True):
                 assert process.poll() is None, log.read_text()[-2000:]
                 process.send_signal(signal.SIGTERM)
                 # uvicorn re-raises the SIGTERM after its graceful shutdown; the worker exits 0.
                 assert process.wait(30) in (0, -signal.SIGTERM), f"{log.name}:\n{log.read_text()[-2000:]}"
         assert "Application shutdown complete" in logs[0].read_text()
-        assert '203.0.113.7:0 - "GET /healthz' in logs[0].read_text()
+        assert '203.0.113.7 GET /healthz 200' in logs[0].read_text()
         assert "database at revision" in logs[0].read_text() + logs[1].read_text()
+
+
+def _delivered_per_scrape(base: str) -> float:
+    """luodi_deliveries_total{channel="email"}, once the worker has committed all four outcomes."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    deadline = time.monotonic() + 30
+    while True:
+        scrape = httpx.get(f"{base}/internal/metrics")
+        assert scrape.status_code == 200, scrape.text
+        values = [s.value for family in text_string_to_metric_families(scrape.text) for s in family.samples
+                  if s.name == "luodi_deliveries_total" and s.labels == {"channel": "email"}]
+        if values == [4.0] or time.monotonic() > deadline:
+            return values[0] if values else 0.0
+        time.sleep(0.2)
 
 
 def test_the_entrypoint_gives_up_on_a_database_that_never_answers_and_runs_luodi_commands(

@@ -117,6 +117,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case("/healthz", expect(200, 200)),
     # No worker beats in this world: not ready, with or without a login (tests/web/test_health.py).
     ("GET", "/readyz"): Case("/readyz", expect(503, 503)),
+    # Prometheus: a token or an internal address; the test client is neither (tests/web/test_metrics.py).
+    ("GET", "/internal/metrics"): Case("/internal/metrics", expect(403, 403)),
     # The IM apps' card callbacks: vendor-signed, no login; 404 while not set up (this world has no
     # app credentials). Signed, forged and replayed callbacks: tests/worker/test_card_callbacks.py.
     ("POST", "/callbacks/feishu"): Case("/callbacks/feishu", expect(404, 404), form=lambda w: {}),

@@ -57,20 +57,26 @@ def _serve(host: str, port: int, *, worker: bool = True) -> None:
 
     import uvicorn
 
+    from luodi import logs
     from luodi.db import make_engine, make_sessionmaker
     from luodi.web.app import create_app
     from luodi.worker.loop import Worker
 
+    logs.configure(settings().log_format)
     app = create_app(settings())
     runner = None
     if worker:
+        from luodi.worker.metrics import PLAN_STEP_SECONDS
+
+        app.state.metrics.registry.register(PLAN_STEP_SECONDS)   # the embedded worker's, on /internal/metrics
         runner = Worker(settings(), make_sessionmaker(make_engine(settings().database_url)),
                         settings().make_clock(), interval=30.0)
         threading.Thread(target=runner.run, name="luodi-worker", daemon=True).start()
     suffix = _(" (with a worker)") if worker else ""
     typer.echo(_("luodi is serving at {url}").format(url=f"http://{host}:{port}") + suffix)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        # logs.configure's handler writes uvicorn's lines too; the middleware logs each request.
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=None, access_log=False)
     finally:
         if runner is not None:
             runner.stopping.set()

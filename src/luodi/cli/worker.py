@@ -18,14 +18,17 @@ def worker(
     interval: Annotated[float, typer.Option(help="Seconds between rounds")] = 30.0,
 ) -> None:
     """Fire the rules and deliver messages (run several, on several hosts, with PostgreSQL)."""
-    import logging
-
+    from luodi import logs
     from luodi.db import make_engine, make_sessionmaker
     from luodi.migrate import upgrade_to_head
     from luodi.worker.loop import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = settings()
+    logs.configure(cfg.log_format)
+    if cfg.worker_metrics_address:
+        from luodi.worker import metrics
+
+        metrics.serve(cfg.worker_metrics_address)
     upgrade_to_head(cfg.database_url)
     engine = make_engine(cfg.database_url)
     runner = Worker(cfg, make_sessionmaker(engine), cfg.make_clock(), interval=interval)

@@ -50,8 +50,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
     from luodi.web import health
 
     app.include_router(health.router)   # /healthz, /readyz
+    from luodi.web import metrics
+
+    app.state.metrics = metrics.AppMetrics(app.state.read_engine, app.state.clock)
+    app.include_router(metrics.router)   # /internal/metrics
     errors.install(app)
-    app.add_middleware(WebMiddleware, https=secure_cookies(settings))
+    app.add_middleware(WebMiddleware, https=secure_cookies(settings), metrics=app.state.metrics)
 
     return app
 

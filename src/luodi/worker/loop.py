@@ -17,6 +17,7 @@ import random
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,19 +36,24 @@ from luodi.services.rules.outbox import still_relevant
 from luodi.services.rules.planning import Plan, plan
 from luodi.services.rules.rule_context import RuleContext
 from luodi.worker.deliver import INTERRUPTS, DeliveryPolicy, claim_many, deliver, release
+from luodi.worker.metrics import PLAN_STEP_SECONDS
 from luodi.worker.senders import Senders
 
 log = logging.getLogger(__name__)
 
 
 def plan_step(session: Session, *, now: datetime, ctx: RuleContext) -> Plan:
-    """One plan step at ``now``, committed. Poison-safe: an error rolls back and re-raises."""
+    """One plan step at ``now``, committed. Poison-safe: an error rolls back and re-raises.
+    Its duration goes to ``luodi_plan_step_duration_seconds`` (worker/metrics.py)."""
+    started = time.perf_counter()
     try:
         result = plan(session, now=now, ctx=ctx, scheduled=True)
         session.commit()
+        PLAN_STEP_SECONDS.labels("ok").observe(time.perf_counter() - started)
         return result
     except BaseException:
         session.rollback()
+        PLAN_STEP_SECONDS.labels("failed").observe(time.perf_counter() - started)
         log.exception("plan step at %s failed", now.isoformat())
         raise
 
