@@ -37,7 +37,32 @@ def _webhook(world: World) -> None:
         world.ids["webhook"] = row.id
 
 
+def _token(world: World) -> None:
+    from luodi.services.accounts import api_tokens
+    from luodi.services.accounts import users as accounts
+
+    with world.session() as session:
+        world.ids["token"] = api_tokens.create(session, accounts.get_by_name(session, "小王"), name="matrix",
+                                               now=NOW).token.id
+        session.commit()
+
+
+ADMINS_ONLY = expect(403, 303, admin=200)
 MATRIX: dict[tuple[str, str], Case] = {
+    # The admin pages (issue 12): admins only, whatever their other roles.
+    ("GET", "/admin/people"): Case("/admin/people", ADMINS_ONLY),
+    ("GET", "/admin/people/{person_id}"): Case("/admin/people/{xiaowang}", ADMINS_ONLY),
+    ("POST", "/admin/people"): Case("/admin/people", expect(403, 303, admin=303),
+                                    form=lambda w: {"name": "新同事", "email": "new@example.com"}),
+    ("POST", "/admin/people/{person_id}"): Case(
+        "/admin/people/{xiaowang}", expect(403, 303, admin=303),
+        form=lambda w: {"name": "小王", "email": "wang@example.com", "aliases": "王小二"}),
+    ("POST", "/admin/people/import"): Case(
+        "/admin/people/import", ADMINS_ONLY, form=lambda w: {"text": "name,email,phone,supervisor\n新同事,,,\n"}),
+    ("GET", "/admin/tokens"): Case("/admin/tokens", ADMINS_ONLY),
+    ("POST", "/admin/tokens"): Case("/admin/tokens", ADMINS_ONLY, form=lambda w: {"user": "小王", "name": "ci"}),
+    ("POST", "/admin/tokens/{token_id}/revoke"): Case("/admin/tokens/{token}/revoke", expect(403, 303, admin=303),
+                                                      form=lambda w: {}, setup=_token),
     ("GET", "/"): Case("/", expect(303, 303)),
     ("GET", "/board"): Case("/board", readers(outsider=200)),
     ("GET", "/items"): Case("/items?sort=owner", readers(outsider=200)),

@@ -69,6 +69,11 @@ class Viewer:
         self.require(permission, item.project_id, owns_item=item.owner_id == self.person_id, what="item",
                      key=item.id)
 
+    def require_admin(self) -> None:
+        """Raise Forbidden unless an admin is asking (people, users, tokens: the admin pages)."""
+        if not self.is_admin or self.read_only:
+            raise Forbidden(_("Only an admin may do this."), field="role")
+
     @property
     def can_edit_somewhere(self) -> bool:
         """Shows the coordinator's links (new meeting, import) in the header."""

@@ -29,13 +29,15 @@ class NewToken:
     secret: str          # the value to print once
 
 
-def create(session: Session, user: User, *, name: str = "cli", read_only: bool = False, now: datetime) -> NewToken:
+def create(session: Session, user: User, *, name: str = "cli", read_only: bool = False, now: datetime,
+           actor: Actor | None = None) -> NewToken:
     secret = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=clean_text(name, field="name", max_length=100), prefix=secret[:10],
                    token_hash=digest(secret), read_only=read_only, created_at=now)
     session.add(row)
     session.flush()
-    record(session, actor=Actor.system("cli"), at=now, entity="api_token", entity_id=row.id, action="created",
+    record(session, actor=actor or Actor.system("cli"), at=now, entity="api_token", entity_id=row.id,
+           action="created",
            after=f"{user.name}{' read-only' if read_only else ''}")
     return NewToken(row, secret)
 
@@ -61,13 +63,14 @@ def touch(session: Session, token_id: int, *, now: datetime) -> None:
         row.last_used_at = now
 
 
-def revoke(session: Session, token_id: int, *, now: datetime) -> ApiToken:
+def revoke(session: Session, token_id: int, *, now: datetime, actor: Actor | None = None) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
         raise NotFound("token", token_id)
     if row.revoked_at is None:
         row.revoked_at = now
-        record(session, actor=Actor.system("cli"), at=now, entity="api_token", entity_id=row.id, action="revoked")
+        record(session, actor=actor or Actor.system("cli"), at=now, entity="api_token", entity_id=row.id,
+               action="revoked")
     return row
 
 

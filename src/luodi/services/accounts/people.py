@@ -17,6 +17,7 @@ from luodi.i18n import gettext as _
 from luodi.models import Person
 from luodi.services.audit import Actor, record
 from luodi.services.errors import InvalidInput, NotFound
+from luodi.services.text import clean_text
 
 REQUIRED_COLUMNS = ("name", "email", "phone", "supervisor")
 OPTIONAL_COLUMNS = (
@@ -35,31 +36,36 @@ class PeopleImport:
 
 
 def _row_fields(row: dict[str, str], line: int) -> dict[str, str | None]:
+    try:
+        return clean_fields(row)
+    except InvalidInput as exc:
+        raise InvalidInput(_("line {line}: {message}").format(line=line, message=exc.message),
+                           field=exc.field) from None
+
+
+def clean_fields(row: dict[str, str]) -> dict[str, str | None]:
+    """One person's fields (a CSV line or the admin page's form) checked and normalised; "" → None."""
     fields: dict[str, str | None] = {}
     for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
         raw = (row.get(column) or "").strip()
         fields[column] = raw or None
     if not fields["name"]:
-        raise InvalidInput(_("line {line}: name is empty").format(line=line), field="name")
+        raise InvalidInput(_("name is empty"), field="name")
     email = fields["email"]
     if email and not EMAIL.match(email):
-        raise InvalidInput(_("line {line}: email {email!r} is not an address").format(line=line, email=email),
-                           field="email")
+        raise InvalidInput(_("email {email!r} is not an address").format(email=email), field="email")
     lang = fields["language"]
     if lang and lang not in ("zh", "en"):
-        raise InvalidInput(_("line {line}: language must be zh or en").format(line=line), field="language")
+        raise InvalidInput(_("language must be zh or en"), field="language")
     profile = fields["profile"]
     if profile and profile not in PROFILES:
-        raise InvalidInput(
-            _("line {line}: profile must be one of {choices}").format(line=line, choices=", ".join(PROFILES)),
-            field="profile",
-        )
+        raise InvalidInput(_("profile must be one of {choices}").format(choices=", ".join(PROFILES)),
+                           field="profile")
     notify = fields["notify"]
     if notify:
         parts = [part.strip() for part in notify.replace(";", ",").split(",") if part.strip()]
         if not parts or any(part not in NOTIFY_CHOICES for part in parts):
-            raise InvalidInput(_("line {line}: notify must be email, im, email,im or none").format(line=line),
-                               field="notify")
+            raise InvalidInput(_("notify must be email, im, email,im or none"), field="notify")
         fields["notify"] = ",".join(parts)
     aliases = fields["aliases"]
     if aliases:
@@ -146,6 +152,48 @@ def ensure(session: Session, name: str, *, now: datetime) -> tuple[Person, bool]
     record(session, actor=Actor.system("import"), at=now, entity="person", entity_id=person.id,
            action="created")
     return person, True
+
+
+def save(session: Session, form: dict[str, str], *, person_id: int | None, supervisor_id: int | None,
+         actor: Actor, now: datetime) -> Person:
+    """Add (``person_id`` None) or edit one person from the admin page: the checks of a CSV line.
+
+    Every field of the form is set, an empty one cleared (the language stays zh when empty).
+    Raises InvalidInput (a taken name, a bad address, oneself as supervisor), NotFound.
+    """
+    fields = clean_fields(form)
+    name = clean_text(fields["name"] or "", field="name", max_length=100)
+    person = session.get(Person, person_id) if person_id is not None else None
+    if person_id is not None and person is None:
+        raise NotFound("person", person_id)
+    same = find(session, name)
+    if same is not None and same is not person:
+        raise InvalidInput(_("A person called {name!r} exists already.").format(name=name), field="name")
+    if supervisor_id is not None and session.get(Person, supervisor_id) is None:
+        raise NotFound("person", supervisor_id)
+    if person is None:
+        person = Person(name=name, created_at=now, language="zh")
+        session.add(person)
+        session.flush()
+        record(session, actor=actor, at=now, entity="person", entity_id=person.id, action="created", after=name)
+    elif supervisor_id == person.id:
+        raise InvalidInput(_("A person cannot supervise themselves."), field="supervisor")
+    before = person_public(person) | {"aliases": person.aliases}
+    person.name = name
+    for column in ("email", "phone", *OPTIONAL_COLUMNS):
+        if column != "language":
+            setattr(person, column, fields[column])
+    person.language = fields["language"] or "zh"
+    person.supervisor_id = supervisor_id
+    session.flush()
+    session.refresh(person, ["supervisor"])
+    after = person_public(person) | {"aliases": person.aliases}
+    for key, old in before.items():
+        if old != after[key] and key != "id":
+            record(session, actor=actor, at=now, entity="person", entity_id=person.id, action="updated",
+                   field=key, before=None if old is None else str(old),
+                   after=None if after[key] is None else str(after[key]))
+    return person
 
 
 def list_people(session: Session, *, limit: int = 1000, offset: int = 0) -> Sequence[Person]:

@@ -1,0 +1,38 @@
+"""Page contexts of the admin pages (people, API tokens): one documented dataclass per template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """The people directory with the "add a person" form and the CSV import."""
+
+    people: list[dict[str, Any]]     # services.accounts.people.person_public rows (+ "aliases")
+    supervisors: dict[int, str]      # the supervisor choices of the add form, id → name
+    values: dict[str, str] = field(default_factory=dict)   # a refused form's values
+    error: str | None = None         # the refusal (add or import) to show above the forms
+    imported: dict[str, list[str]] | None = None   # after an import: created and updated names
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One person's edit form (name, addresses, IM ids, supervisor, channels, language, aliases)."""
+
+    person_id: int
+    values: dict[str, str]           # the stored values, or the refused form's
+    supervisors: dict[int, str]      # the supervisor choices (everyone else), id → name
+    error: str | None = None
+    saved: bool = False              # the form was just stored
+
+
+@dataclass(frozen=True)
+class TokensPage:
+    """Every API token (prefix, user, state) with the create form; a new secret is shown once."""
+
+    tokens: list[dict[str, Any]]     # services.accounts.api_tokens.list_tokens rows
+    users: list[str]                 # user names the form may create a token for
+    secret: str | None = None        # the token just created: shown in this answer only
+    error: str | None = None
