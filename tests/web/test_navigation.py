@@ -25,6 +25,7 @@ NOT_NAVIGATED = {
     "/events": "the board's Server-Sent Events stream (board.js), not a page",
     "/callbacks/wecom": "an IM app's callback URL check, called by the vendor",
     "/healthz": "a health probe", "/readyz": "a health probe",
+    "/internal/metrics": "Prometheus's scrape endpoint, for the monitoring, not a page",
     "/api/docs": "the API reference, linked from docs/api.md", "/api/openapi.json": "the API schema",
     "/login": "where a request without a session is sent (the header has 退出 instead)",
     "/": "the brand link: redirects to the role's landing page",
