@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from luodi.domain.enums import ItemStatus
 from luodi.domain.scoring import SubmissionKind
 from luodi.domain.workdays import Calendar
-from luodi.models import CarriedItem, FollowUp, Item, Meeting
+from luodi.models import CarriedItem, FollowUp, Item, ItemChecklist, Meeting
 from luodi.services.accept import acceptance, closure, metrics, next_phase, submissions
 from luodi.services.audit import Actor
 from luodi.services.errors import Conflict, InvalidInput
@@ -130,6 +130,10 @@ def test_closure_needs_every_item_accepted_then_spins_off_the_next_phase(q4: tup
     assert meeting.closed_at is not None and following is not None and row.next_meeting_id == following.id
     new_items = session.scalars(select(Item).where(Item.meeting_id == row.next_meeting_id)).all()
     assert [(i.code, i.due) for i in new_items] == [("T004", date(2026, 10, 15))]
+    stored = session.execute(select(ItemChecklist.position, ItemChecklist.template, ItemChecklist.text)
+                             .where(ItemChecklist.item_id == new_items[0].id).order_by(ItemChecklist.position)).all()
+    assert [(p, t) for p, t, _text in stored] == [(n, "plan") for n in range(1, 6)]
+    assert stored[1].text == "数据准确（财务数据、市场数据）"  # the meeting's language (zh)
     with pytest.raises(Conflict):
         closure.close(session, meeting_id, retro, next_items=[], actor=Actor.system("t"),
                       now=local(2026, 9, 29, 13, 0), tz=SHANGHAI)

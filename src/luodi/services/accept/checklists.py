@@ -1,7 +1,8 @@
 """Per-item acceptance checklists (ACC-2): set from the deliverable type when the item is created.
 
 :func:`attach_defaults` is the creation hook (called by whoever creates items, in the same
-transaction); :func:`ensure` materialises the checklist of an item created before the hook
+transaction, with (id, deliverable) pairs: an import's 10k items are one INSERT);
+:func:`ensure` materialises the checklist of an item created before the hook
 existed; :func:`lines_of` is what the 【行动项】 list shows.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, object_session
@@ -19,6 +21,9 @@ from luodi.i18n import use_language
 from luodi.models import Item, ItemChecklist
 from luodi.services.audit import Actor, record
 from luodi.services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 MAX_LINES, MAX_LENGTH = 20, 500
 
@@ -33,23 +38,30 @@ def default_lines(item: Item) -> tuple[str, ...]:
         return template_lines(template_for(item.deliverable))
 
 
-def attach_defaults(session: Session, items: Sequence[Item]) -> None:
-    """Give each item without a checklist the template of its deliverable, in one INSERT (the
-    items must have ids: flushed)."""
-    have = set(session.scalars(select(ItemChecklist.item_id).where(
-        ItemChecklist.item_id.in_([item.id for item in items]))).all()) if items else set()
-    rows = [{"item_id": item.id, "position": position, "text": text, "template": template_for(item.deliverable)}
-            for item in items if item.id not in have
-            for position, text in enumerate(default_lines(item), start=1)]
+def attach_defaults(session: Session, items: Sequence[tuple[int, str | None]], *, language: str,
+                    new: bool = False) -> None:
+    """Give each (item id, deliverable) without a checklist the template of its deliverable, in
+    ``language``, in one INSERT; the template's lines are built once per template. ``new``: the
+    items were just created, so none has a checklist yet (no lookup)."""
+    have: set[int] = set()
+    if items and not new:
+        have = set(session.scalars(select(ItemChecklist.item_id).where(
+            ItemChecklist.item_id.in_([item_id for item_id, _deliverable in items]))).all())
+    chosen = [(item_id, template_for(deliverable)) for item_id, deliverable in items if item_id not in have]
+    with use_language(language):
+        lines = {template: template_lines(template) for template in {template for _id, template in chosen}}
+    rows = [{"item_id": item_id, "position": position, "text": text, "template": template}
+            for item_id, template in chosen
+            for position, text in enumerate(lines[template], start=1)]
     if rows:
-        session.execute(insert(ItemChecklist), rows)
+        session.execute(insert(cast("Table", ItemChecklist.__table__)), rows)
 
 
 def ensure(session: Session, item: Item) -> list[ItemChecklist]:
     """The item's checklist rows, attaching the default first when it has none."""
     rows = rows_of(session, item.id)
     if not rows:
-        attach_defaults(session, [item])
+        attach_defaults(session, [(item.id, item.deliverable)], language=_language(item))
         session.flush()
         rows = rows_of(session, item.id)
     return rows

@@ -94,7 +94,8 @@ def spin_off(session: Session, meeting: Meeting, items: list[NextItem], *, now: 
     for row in created:
         record(session, actor=Actor.system("next phase"), at=now, entity="item", entity_id=row.id, item_id=row.id,
                action="created")
-    checklists.attach_defaults(session, created)
+    checklists.attach_defaults(session, [(row.id, row.deliverable) for row in created], language=following.language,
+                               new=True)
     return following
 
 

@@ -23,24 +23,22 @@ from sqlalchemy.orm import Session
 from luodi.capture.model import Answers, Finding, ParsedMeeting, Question, ReadOptions
 from luodi.capture.reader import read_draft
 from luodi.capture.sheet import decode_csv, is_xlsx
-from luodi.domain.checklists import template_for, template_lines
 from luodi.domain.enums import ItemStatus
 from luodi.domain.lint import OwnerFacts, lint
 from luodi.domain.workdays import Calendar
 from luodi.i18n import gettext as _
-from luodi.i18n import use_language
 from luodi.models import (
     Attachment,
     Decision,
     Dependency,
     Item,
-    ItemChecklist,
     Meeting,
     MeetingAttendee,
     Person,
     Project,
 )
 from luodi.models.items import CHECK_NOW
+from luodi.services.accept import checklists
 from luodi.services.accounts import people
 from luodi.services.audit import Actor, record, record_created
 from luodi.services.capture import owners as owners_service
@@ -319,15 +317,10 @@ def _items(session: Session, meeting: Meeting, project: Project, parsed: ParsedM
             depends[by_number[dep.dependent][0]].append(by_number[dep.prerequisite][1])
     record_created(session, actor=Actor.system("import"), at=now, items=[(item_id, item_id) for item_id in ids])
     # ACC-2 (the article's trap 5): acceptance criteria are set when the item is created, so they
-    # appear in the 【行动项】 list that goes out — checklists.attach_defaults' rows, once per deliverable.
-    chosen = [template_for(it.deliverable) for it in parsed.items]
-    with use_language(meeting.language or "zh"):
-        lines = {template: template_lines(template) for template in set(chosen)}
-    checklist = [{"item_id": item_id, "position": position, "text": text, "template": template}
-                 for template, item_id in zip(chosen, ids, strict=True)
-                 for position, text in enumerate(lines[template], start=1)]
-    if checklist:
-        session.execute(insert(cast("Table", ItemChecklist.__table__)), checklist)
+    # appear in the 【行动项】 list that goes out.
+    checklists.attach_defaults(session, [(item_id, it.deliverable)
+                                         for it, item_id in zip(parsed.items, ids, strict=True)],
+                               language=meeting.language or "zh", new=True)
     names = {person_id: name for name, person_id in persons.items()}
     names.update(session.execute(select(Person.id, Person.name).where(Person.id.in_(set(persons.values()))))
                  .all())
