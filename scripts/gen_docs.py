@@ -63,28 +63,25 @@ def _walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
 
 
 def cli_reference() -> str:
-    """Every command's --help as plain text (Rich panels off: they print instead of returning)."""
-    import typer.core
+    """Every command's --help as plain text: the root app sets rich_markup_mode=None, so click's own
+    formatter writes every command's help (Rich panels would print instead of returning)."""
+    import typer.main
 
     from luodi.cli.main import app
 
-    had_rich, typer.core.HAS_RICH = typer.core.HAS_RICH, False
-    try:
-        root = typer.main.get_command(app)
-        lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", "",
-                 "The CLI speaks Chinese by default: help, table headers, statuses and rule names come from",
-                 "the catalogs; `LUODI_LANGUAGE=en` (or `language = \"en\"` in luodi.toml) switches to English,",
-                 "shown below. `--json` output keeps English keys and values in every language: it is the",
-                 "contract for scripts. Adding a command: write its docstring and `help=` texts in English,",
-                 "run `scripts/i18n.sh` (it extracts them, see `luodi.cli.localize`) and translate.", ""]
-        for path, command in _walk(root, ["luodi"]):
-            context = command.context_class(command, info_name=" ".join(path), terminal_width=100,
-                                            max_content_width=100)
-            with context as ctx:
-                text = command.get_help(ctx)
-            lines += [f"## `{' '.join(path)}`", "", "```", text.rstrip(), "```", ""]
-    finally:
-        typer.core.HAS_RICH = had_rich
+    root = typer.main.get_command(app)
+    lines = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`.", "",
+             "The CLI speaks Chinese by default: help, table headers, statuses and rule names come from",
+             "the catalogs; `LUODI_LANGUAGE=en` (or `language = \"en\"` in luodi.toml) switches to English,",
+             "shown below. `--json` output keeps English keys and values in every language: it is the",
+             "contract for scripts. Adding a command: write its docstring and `help=` texts in English,",
+             "run `scripts/i18n.sh` (it extracts them, see `luodi.cli.localize`) and translate.", ""]
+    for path, command in _walk(root, ["luodi"]):
+        context = command.context_class(command, info_name=" ".join(path), terminal_width=100,
+                                        max_content_width=100)
+        with context as ctx:
+            text = command.get_help(ctx)
+        lines += [f"## `{' '.join(path)}`", "", "```", text.rstrip(), "```", ""]
     return "\n".join(lines)
 
 
