@@ -57,3 +57,13 @@ def test_weekly_send_needs_no_email_recipient_when_the_project_has_a_group_robot
         lonely = cli("report", "weekly", "--week", "2026-W40", "--project", "Lonely", "--send")
         assert lonely.exit_code != 0 and "--to" in lonely.stderr
         assert len(group.accepted) == 1 and not smtp.messages
+
+
+def test_weekly_send_help_says_group_robots_need_no_recipient(cli: Any) -> None:
+    """``--send``'s help names the robot case, in both languages (through the catalogs)."""
+    cli.env["LUODI_LANGUAGE"] = "zh"
+    zh = " ".join(cli("report", "weekly", "--help").stdout.split())
+    assert "群机器人" in zh and "既不需要 --to 也不需要协调人" in zh, zh
+    cli.env["LUODI_LANGUAGE"] = "en"
+    en = " ".join(cli("report", "weekly", "--help").stdout.split())
+    assert "needs neither --to nor a coordinator" in en, en

@@ -81,7 +81,8 @@ def report_weekly(
     lang: LangOpt = None,
     send: Annotated[bool, typer.Option(
         "--send", help="Email it (to --to, default the project's coordinator); with --project, post it to the "
-                       "project's group robots too (route weekly_review)")] = False,
+                       "project's group robots too (route weekly_review). A project with group robots needs "
+                       "neither --to nor a coordinator: the review then goes to the group only")] = False,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient (repeat for several)")] = None,
     json: JsonOpt = False,
 ) -> None:
