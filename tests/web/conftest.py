@@ -134,6 +134,7 @@ def _ids(session: Session, q4: int | None, other: int | None) -> dict[str, int]:
     assert session.get(Meeting, ids["meeting"]) is not None
     ids["milestone"] = session.scalar(select(Milestone.id)) or 0
     ids["xiaowang"] = people.get_by_name(session, "小王").id
+    ids["xiaowang_user"] = accounts.get_by_name(session, "小王").id
     return ids
 
 

@@ -36,3 +36,26 @@ class TokensPage:
     users: list[str]                 # user names the form may create a token for
     secret: str | None = None        # the token just created: shown in this answer only
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused admin form: which form, which field (the message is shown next to it), why."""
+
+    form: str                        # the form's id in the page ("add-user", "grant-3" …)
+    field: str | None                # the InvalidInput's field, None: shown above the form
+    message: str
+
+
+@dataclass(frozen=True)
+class UsersPage:
+    """Users with their roles per project; add a user, grant a role, reset a password, deactivate."""
+
+    users: list[dict[str, Any]]      # services.accounts.users.directory rows
+    by_project: dict[str | None, dict[str, list[str]]]   # project (None: every project) → role → names
+    projects: list[str]              # project names, for the role forms
+    roles: tuple[str, ...]           # the role choices of "add a user" (admin included)
+    grantable: tuple[str, ...]       # the roles a grant may give
+    values: dict[str, str] = field(default_factory=dict)   # a refused form's values
+    refusal: Refusal | None = None
+    password: dict[str, str] | None = None   # {"user", "password"}: a new password, shown in this answer only
