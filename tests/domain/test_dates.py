@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +17,20 @@ from luodi.i18n import use_language
 SAT_0926 = date(2026, 9, 26)  # the Q4 meeting, a Saturday
 WED_0930 = date(2026, 9, 30)  # the eve of the National Day holiday
 MON_1228 = date(2026, 12, 28)  # the last week of the year
+
+
+def cases(rows: Iterable[tuple[Any, ...]]) -> list[Any]:
+    """Each row as a case whose id is its text ("empty" for ""); a text that comes again is numbered.
+
+    Ids through ``pytest.param``: pytest 9 escapes the non-ASCII ids given with ``ids=`` once more
+    in a second collection within the same process, as mutmut's runs do (`make mutation`)."""
+    seen: dict[str, int] = {}
+    params = []
+    for row in rows:
+        text = row[0] or "empty"
+        seen[text] = seen.get(text, 0) + 1
+        params.append(pytest.param(*row, id=text if seen[text] == 1 else f"{text} #{seen[text]}"))
+    return params
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -135,7 +150,7 @@ EXPRESSIONS: list[tuple[str, date, date, time | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "base", "expected", "at"), EXPRESSIONS, ids=[e[0] for e in EXPRESSIONS])
+@pytest.mark.parametrize(("text", "base", "expected", "at"), cases(EXPRESSIONS))
 def test_reads_the_expression(text: str, base: date, expected: date, at: time | None) -> None:
     found = parse_date(text, base=base)
     assert (found.date, found.time) == (expected, at)
@@ -259,7 +274,7 @@ WIDER: list[tuple[str, date, date, time | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "base", "expected", "at"), WIDER, ids=[e[0] for e in WIDER])
+@pytest.mark.parametrize(("text", "base", "expected", "at"), cases(WIDER))
 def test_reads_the_wider_forms(text: str, base: date, expected: date, at: time | None) -> None:
     found = parse_date(text, base=base)
     assert (found.date, found.time) == (expected, at)
@@ -280,7 +295,7 @@ AMBIGUOUS: list[tuple[str, date, list[date]]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "base", "readings"), AMBIGUOUS, ids=[a[0] for a in AMBIGUOUS])
+@pytest.mark.parametrize(("text", "base", "readings"), cases(AMBIGUOUS))
 def test_a_phrase_with_two_readings_returns_both(text: str, base: date, readings: list[date]) -> None:
     found = parse_date(text, base=base)
     assert [found.date, *found.alternatives] == readings
@@ -337,7 +352,7 @@ UNREADABLE: list[tuple[str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "reason"), UNREADABLE, ids=[u[0] or "empty" for u in UNREADABLE])
+@pytest.mark.parametrize(("text", "reason"), cases(UNREADABLE))
 def test_refuses_with_a_reason(text: str, reason: str) -> None:
     with pytest.raises(DateParseError) as caught:
         parse_date(text, base=SAT_0926)
@@ -379,7 +394,7 @@ RANGES: list[tuple[str, date | None, datetime, datetime | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "base", "start", "end"), RANGES, ids=[r[0] for r in RANGES])
+@pytest.mark.parametrize(("text", "base", "start", "end"), cases(RANGES))
 def test_reads_a_meeting_time(text: str, base: date | None, start: datetime, end: datetime | None) -> None:
     assert parse_datetime_range(text, base=base) == (start, end)
 
