@@ -12,10 +12,11 @@ def is_private(address: str) -> bool:
     """True for loopback, private (RFC 1918, fc00::/7), link-local, CGNAT, multicast, reserved
     and unspecified addresses, IPv4-mapped IPv6 included; an unreadable address counts too."""
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # pragma: no mutate (ipaddress reads IPv6 zone ids itself)
     except ValueError:
         return True
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
-            or ip.is_unspecified or not ip.is_global)
+    # Loopback, private, link-local, CGNAT and unspecified addresses are all not global; multicast
+    # (224.0.0.0/4, ff00::/8) and reserved IPv6 ranges (4000::/3…) count as global, so they are named.
+    return not ip.is_global or ip.is_multicast or ip.is_reserved
