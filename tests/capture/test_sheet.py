@@ -77,6 +77,26 @@ def test_csv_meta_rows_above_the_header_give_the_title_and_the_meeting() -> None
     assert meeting.items[1].depends_on == [1]
 
 
+def test_decisions_and_the_next_meeting_below_the_items_end_the_table() -> None:
+    """As the export writes them (【决策】, 【下次跟进会议】) or as a person types them (决策, Next meeting)."""
+    text = ("【行动项】Q4\n时间,2026-12-01 14:00\n\n序号,行动项,责任人,截止日期\n1,方案,小王,下周一\n"
+            "2,评估,小李,12月9日\n\n【决策】\n1,选方案B\n2,\"预算: 50万\"\n\n下次跟进会议\n时间,12月8日 上午10:00\n"
+            "地点,3楼\n目标,检查进度\n")
+    result = read_draft(text.encode(), OPTIONS)
+    meeting = result.meeting
+    assert meeting is not None and result.errors == [] and result.warnings == [] and result.questions == []
+    assert [item.title for item in meeting.items] == ["方案", "评估"]
+    assert meeting.decisions == ["选方案B", "预算: 50万"]
+    assert meeting.next_meeting is not None
+    assert (meeting.next_meeting.at, meeting.next_meeting.place, meeting.next_meeting.goal) == (
+        dt.datetime(2026, 12, 8, 10, 0), "3楼", "检查进度")
+    typed = read_draft("行动项,责任人,截止日期\n方案,小王,2026-12-04\n[Decisions]\n1,Plan B\n\nNext meeting\n"
+                       "Time,2026-12-08 10:00\nPlace,,,\nwhatever,x\n".encode(), OPTIONS)
+    assert typed.meeting is not None and typed.meeting.decisions == ["Plan B"] and typed.errors == []
+    # the sheet's rows are named: 8 holds a key without a value, 9 a key the next meeting does not have
+    assert [(f.line, f.field) for f in typed.warnings] == [(0, "title"), (8, "next_meeting"), (9, "next_meeting")]
+
+
 def test_a_sheet_without_a_meeting_time_asks_for_it() -> None:
     result = read_draft("行动项,责任人,截止日期\n方案,小王,2026-12-04\n".encode(), OPTIONS)
     assert [(q.field, q.choices) for q in result.questions] == [("时间", ["2026-12-03 10:00"])]
@@ -184,7 +204,7 @@ def _openpyxl_sheet(rows: list[list[object]]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    from luodi.render.spreadsheet import HEADER
+    from luodi.render.spreadsheet import HEADER, SECTION_TITLES
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("行动项")
@@ -202,7 +222,7 @@ def _openpyxl_sheet(rows: list[list[object]]) -> bytes:
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"
-            if index in (1, header_row):
+            if index in (1, header_row) or (len(row) == 1 and row[0] in SECTION_TITLES):
                 cell.font = Font(bold=True)
             cells.append(cell)
         sheet.append(cells)
@@ -229,6 +249,8 @@ def test_streamed_item_rows_are_the_cells_openpyxl_writes() -> None:
                      status=list(ItemStatus)[n % 5], priority=Priority.HIGH, depends_on=[str(n - 1)] if n > 1 else [],
                      start=dt.date(2026, 12, 1) if n % 2 else None, acceptance=awkward[(n + 5) % len(awkward)] or None)
             for n in range(1, 25)]
-    export = SheetExport(title="清单 & <测试>", meta=[("时间", "2026-12-01 10:00"), ("地点", " 三楼 ")], rows=rows)
+    export = SheetExport(title="清单 & <测试>", meta=[("时间", "2026-12-01 10:00"), ("地点", " 三楼 ")], rows=rows,
+                         decisions=["选方案B", "=预算 & <50万>"],
+                         next_meeting=[("时间", "2026-12-08 10:00"), ("地点", ""), ("目标", " 检查 ")])
     sheet_xml = zipfile.ZipFile(io.BytesIO(write(export, "xlsx"))).read("xl/worksheets/sheet1.xml")
     assert sheet_xml[sheet_xml.index(b"<sheetData>"):sheet_xml.index(b"</sheetData>")] == _openpyxl_sheet(table(export))

@@ -22,6 +22,11 @@ def _count(url: str) -> int:
         return int(session.scalar(select(func.count()).select_from(Item)) or 0)
 
 
+def _sheet_cells(path: Path) -> list[tuple]:
+    workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
+    return [tuple(cell.value for cell in row) for row in workbook["行动项"].iter_rows()]
+
+
 def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path: Path) -> None:
     source = (DATA / "q4_zh.md").read_text(encoding="utf-8").replace("技术方案", "=技术方案", 1)
     (tmp_path / "q4.md").write_text(source, encoding="utf-8")
@@ -38,9 +43,27 @@ def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path:
     assert cli("meeting", "export", str(imported.json()["meeting_id"]), "-o", str(again)).exit_code == 0
     assert again.read_bytes() == first_csv.read_bytes()
     assert "'=技术方案" in first_csv.read_text(encoding="utf-8-sig")
+    # the decisions and the next follow-up meeting travel with the items (the article's email has them)
+    lines = first_csv.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[lines.index("【决策】"):] == [
+        "【决策】", "1,选择方案B作为Q4活动方案", "2,活动时间10月15-31日", "3,预算控制在50万以内", "",
+        "【下次跟进会议】", "时间,2026-10-15 10:00", "地点,3楼会议室", "目标,\"检查所有任务完成情况,启动执行\"", ""]
+
+    def meeting(meeting_id: int) -> dict:
+        shown = cli("meeting", "show", str(meeting_id), "--json").json()
+        return {key: shown[key] for key in ("title", "name", "starts_at", "place", "attendees", "decisions",
+                                            "next_meeting")}
+
+    assert meeting(imported.json()["meeting_id"]) == meeting(1)
+    assert meeting(1)["decisions"][2] == "预算控制在50万以内"
+    assert meeting(1)["next_meeting"]["place"] == "3楼会议室"
 
     from_csv = cli("meeting", "import", str(first_csv), "--project", "Copy2", "--json")
     assert from_csv.exit_code == 0, from_csv.stdout
+    assert meeting(from_csv.json()["meeting_id"]) == meeting(1)
+    again_xlsx = tmp_path / "again.xlsx"
+    assert cli("meeting", "export", str(from_csv.json()["meeting_id"]), "-o", str(again_xlsx)).exit_code == 0
+    assert _sheet_cells(again_xlsx) == _sheet_cells(first_xlsx)
     titles = {(i["title"], i["owner"], i["due"], i["deliverable"], tuple(i["depends_on"]))
               for i in from_csv.json()["items"]}
     original = {(i["title"], i["owner"], i["due"], i["deliverable"], tuple(i["depends_on"]))
@@ -63,9 +86,13 @@ def test_the_xlsx_is_frozen_fitted_and_holds_no_formula(cli, tmp_path: Path) -> 
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert all(cell.data_type != "f" for cell in cells)
     assert any(cell.value == "'=HYPERLINK(\"http://x\")" for cell in cells)
-    assert all(str(cell.value)[0] in "⚪🔵🟢🟠⚫" for cell in sheet["F"][header:] if cell.value)
-    # a CJK title column is wider than its character count: wide characters count two
-    longest = max(len(str(cell.value)) for cell in sheet["B"][header:] if cell.value)
+    items = sheet["B"][header:header + 3]
+    assert [cell.value for cell in items] == ["细化活动方案", "技术评估", "培训材料准备"]
+    assert all(str(cell.value)[0] in "⚪🔵🟢🟠⚫" for cell in sheet["F"][header:header + 3])
+    # a CJK title column is wider than its character count: wide characters count two (the decisions
+    # below the items may overflow it)
+    longest = max(len(str(cell.value)) for cell in items)
+    assert sheet.cell(header + 5, 1).value == "【决策】" and sheet.cell(header + 5, 1).font.bold
     assert sheet.column_dimensions["B"].width >= 2 * longest
 
 

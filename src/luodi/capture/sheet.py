@@ -4,6 +4,11 @@ table: the header row is the first row with two headings luodi knows (the aliase
 :data:`luodi.capture.table.COLUMNS`), rows above it may hold the title (``【行动项】…``) and the
 meeting's ``会议/时间/地点/组织者/参会`` as key–value rows, and each row below is one item.
 
+Below the items, a row holding only a section's title (``【决策】``, ``【下次跟进会议】``, ``[Decisions]``…:
+the headings of :data:`luodi.capture.markdown.SECTIONS`) ends the table; the rows under it are that
+section's lines: numbered rows (``1 | 选择方案B``) for the decisions, key–value rows
+(``时间 | 2026-10-15 10:00``) for the next follow-up meeting.
+
 A finding's ``line`` is the sheet's row number (1-based) and its ``field`` names the column.
 A cell that starts with ``'`` before ``= + - @`` is read without the quote: that is how
 :mod:`luodi.render.spreadsheet` neutralises formulas, so an export imports back unchanged.
@@ -22,7 +27,7 @@ import io
 import re
 import zipfile
 
-from luodi.capture.markdown import META_KEYS, parse_text
+from luodi.capture.markdown import META_KEYS, SECTIONS, parse_text
 from luodi.capture.model import Finding, ParseResult, ReadOptions
 from luodi.capture.sections import fold
 from luodi.capture.table import Row, looks_like_header
@@ -136,12 +141,41 @@ def read_rows_of_sheet(rows: list[list[str]], options: ReadOptions | None = None
     if header_index is None:
         message = _("No header row found: the sheet needs columns such as 行动项, 责任人 and 截止日期")
         return ParseResult(None, [Finding.error(0, "table", message)])
+    end = next((index for index in range(header_index + 1, len(rows)) if _section_title(rows[index])), len(rows))
     lines = [_meta_line(row) for row in rows[:header_index]]
+    lines += [""] * (end - header_index)  # the table's rows keep their numbers as lines
+    lines += [_section_line(row) for row in rows[end:]]
     table: tuple[Row, list[Row]] = (
         (header_index + 1, rows[header_index]),
-        [(number, row) for number, row in enumerate(rows[header_index + 1:], start=header_index + 2)],
+        [(number, row) for number, row in enumerate(rows[header_index + 1:end], start=header_index + 2)],
     )
     return parse_text("\n".join(lines), options, table=table)
+
+
+def _section_title(row: list[str]) -> str | None:
+    """The section a row names when it holds only a section's title (``【决策】``), else None;
+    the items' own section does not end the table."""
+    cells = [cell.strip() for cell in row if cell.strip()]
+    if len(cells) != 1:
+        return None
+    title = fold(cells[0]).strip("【】[]:： ")
+    return title if SECTIONS.get(title) not in (None, "items") else None
+
+
+def _section_line(row: list[str]) -> str:
+    """A row below the items as a line of the action-list Markdown: the section title as its
+    ``##`` heading, ``1 | text`` as ``1. text``, ``key | value`` as ``- key: value``."""
+    title = _section_title(row)
+    if title is not None:
+        return "## " + title
+    cells = [cell.strip() for cell in row if cell.strip()]
+    if not cells:
+        return ""
+    if len(cells) == 1:
+        return "- " + cells[0]
+    if cells[0].isdigit():
+        return f"{cells[0]}. {' '.join(cells[1:])}"
+    return f"- {cells[0]}: {' '.join(cells[1:])}"
 
 
 def _meta_line(row: list[str]) -> str:

@@ -3,8 +3,10 @@ with a BOM, so Excel in China opens it right), in the article's columns.
 
 Layout, which :mod:`luodi.capture.sheet` reads back unchanged: the title row
 (``【行动项】…``), the meeting's key–value rows (会议, 时间, 地点, 组织者, 参会), an empty row,
-then the header row (frozen in .xlsx) and one row per item. The status carries its emoji and its
-word (``🔵 进行中``). Dates are real date cells in .xlsx and ISO dates in .csv.
+then the header row (frozen in .xlsx) and one row per item; below the items, after an empty row,
+the meeting's decisions (``【决策】``, then one numbered row each) and the next follow-up meeting
+(``【下次跟进会议】``, then 时间, 地点, 目标 rows), as the article's 【行动项】 email has them.
+The status carries its emoji and its word (``🔵 进行中``). Dates are real date cells in .xlsx and ISO dates in .csv.
 
 A text cell that starts with ``= + - @`` (or a tab or carriage return) is written with a leading
 ``'`` so no spreadsheet runs it as a formula (CSV/formula injection); the importer drops it.
@@ -57,13 +59,20 @@ class SheetRow:
     acceptance: str | None
 
 
+DECISIONS, NEXT_MEETING = "【决策】", "【下次跟进会议】"
+SECTION_TITLES = (DECISIONS, NEXT_MEETING)
+
+
 @dataclass
 class SheetExport:
-    """What one export holds: the title, the meeting's key–value rows, the items."""
+    """What one export holds: the title, the meeting's key–value rows, the items, the decisions
+    and the next follow-up meeting's key–value rows (时间, 地点, 目标)."""
 
     title: str
     meta: list[tuple[str, str]] = field(default_factory=list)
     rows: list[SheetRow] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    next_meeting: list[tuple[str, str]] = field(default_factory=list)
 
 
 def neutralise(text: str) -> str:
@@ -90,7 +99,17 @@ def table(export: SheetExport) -> list[list[Cell]]:
             item.start,
             neutralise(item.acceptance or ""),
         ])
+    if export.decisions:
+        rows += [[], [DECISIONS]]
+        rows += [[number, neutralise(text)] for number, text in enumerate(export.decisions, start=1)]
+    if any(text for _key, text in export.next_meeting):
+        rows += [[], [NEXT_MEETING]]
+        rows += [[key, neutralise(text)] for key, text in export.next_meeting if text]
     return rows
+
+
+def _is_section_title(row: Sequence[Cell]) -> bool:
+    return len(row) == 1 and row[0] in SECTION_TITLES
 
 
 def write(export: SheetExport, fmt: Format, *, modified: dt.datetime | None = None) -> bytes:
@@ -142,8 +161,9 @@ def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) ->
     sheet = workbook.create_sheet("行动项")
     header_row = next(index for index, row in enumerate(rows, start=1) if list(row) == HEADER)
     sheet.freeze_panes = f"A{header_row + 1}"
+    end = next((index for index in range(header_row, len(rows)) if not rows[index]), len(rows))
     widths: dict[int, int] = {}
-    for row in rows[header_row - 1:]:
+    for row in rows[header_row - 1:end]:  # the header and the items (a long decision may overflow)
         for column, value in enumerate(row, start=1):
             widths[column] = max(widths.get(column, 0), display_width(_text(value)))
     for column, width in widths.items():
@@ -164,6 +184,9 @@ def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) ->
         sample = WriteOnlyCell(sheet, value=0)
         sample.number_format = number_format
         formats[kind] = sample.style_id
+    title = WriteOnlyCell(sheet, value="")
+    title.font = bold
+    formats["bold"] = title.style_id
     body = _rows_xml(rows[header_row:], header_row + 1, formats, workbook.epoch)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -175,20 +198,21 @@ _COLUMNS = [chr(ord("A") + index) for index in range(26)]
 
 def _rows_xml(rows: Sequence[Sequence[Cell]], first: int, formats: dict[str, int], epoch: dt.datetime) -> str:
     """Rows ``first``… as openpyxl's write-only writer puts them: text as an inline string
-    (``xml:space`` kept as it sets it), numbers and date serials as ``t="n"``, None left out."""
+    (``xml:space`` kept as it sets it; a section title bold), numbers and date serials as
+    ``t="n"``, None left out."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.compat import safe_string
     from openpyxl.utils.datetime import to_excel
     from openpyxl.utils.exceptions import IllegalCharacterError
 
-    def cell(ref: str, value: Cell) -> str:
+    def cell(ref: str, value: Cell, styled: str = "") -> str:
         if isinstance(value, str):
             if not value:
-                return f'<c r="{ref}" t="inlineStr" />'
+                return f'<c r="{ref}"{styled} t="inlineStr" />'
             if ILLEGAL_CHARACTERS_RE.search(value):
                 raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
             space = ' xml:space="preserve"' if value.strip() and value != value.strip() else ""
-            return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+            return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
         if isinstance(value, dt.datetime):
             style, serial = formats["datetime"], to_excel(value, epoch)  # type: ignore[no-untyped-call]
         elif isinstance(value, dt.date):  # a date cell: midnight, shown as the date
@@ -198,9 +222,11 @@ def _rows_xml(rows: Sequence[Sequence[Cell]], first: int, formats: dict[str, int
             return f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>'
         return f'<c r="{ref}" s="{style}" t="n"><v>{safe_string(serial)}</v></c>'
 
+    bold = f' s="{formats["bold"]}"'
     return "".join(
         f'<row r="{number}">'
-        + "".join(cell(f"{_COLUMNS[column]}{number}", value) for column, value in enumerate(row) if value is not None)
+        + (cell(f"A{number}", row[0], bold) if _is_section_title(row) else
+           "".join(cell(f"{_COLUMNS[column]}{number}", value) for column, value in enumerate(row) if value is not None))
         + "</row>"
         for number, row in enumerate(rows, start=first))
 

@@ -1,10 +1,10 @@
 """Export a meeting's action list, or any filtered set of items, as .xlsx or .csv (INT-1), in
 the layout :mod:`luodi.render.spreadsheet` writes and :mod:`luodi.capture.sheet` reads back.
 
-A meeting's export round-trips: importing it gives the same title, meeting, items and
-dependencies, and exporting that again gives the same cells. An item export (by project, owner
-or meeting) writes each item's code as its 序号 and its prerequisites' codes; it imports back as
-one list when the codes are unique (one project).
+A meeting's export round-trips: importing it gives the same title, meeting, items,
+dependencies, decisions and next follow-up meeting, and exporting that again gives the same
+cells. An item export (by project, owner or meeting) writes each item's code as its 序号 and
+its prerequisites' codes; it imports back as one list when the codes are unique (one project).
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def export_meeting(session: Session, meeting_id: int, fmt: Format, *, tz: ZoneIn
         .order_by(Item.number, Item.id)
     ).all()
     numbers = _prerequisites(session, [row.id for row in found], by_number=True)
-    export = SheetExport(title=meeting.title, meta=_meta(meeting, tz))
+    export = SheetExport(title=meeting.title, meta=_meta(meeting, tz),
+                         decisions=[decision.text for decision in meeting.decisions],
+                         next_meeting=_next_meeting(meeting, tz))
     export.rows = [SheetRow(number=str(number or code), title=title, owner=owner, due=due, due_time=due_time,
                             deliverable=deliverable, status=status, priority=priority,
                             depends_on=numbers.get(item_id, []), start=start, acceptance=acceptance)
@@ -69,6 +71,12 @@ def _meta(meeting: Meeting, tz: ZoneInfo) -> list[tuple[str, str]]:
         ("组织者", meeting.organizer.name if meeting.organizer else ""),
         ("参会", "、".join(attendees)),
     ]
+
+
+def _next_meeting(meeting: Meeting, tz: ZoneInfo) -> list[tuple[str, str]]:
+    """The next follow-up meeting's rows (时间, 地点, 目标), the empty ones left out by the writer."""
+    at = meeting.next_meeting_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if meeting.next_meeting_at else ""
+    return [("时间", at), ("地点", meeting.next_meeting_place or ""), ("目标", meeting.next_meeting_goal or "")]
 
 
 def _row(item: Item, number: str, depends_on: list[str]) -> SheetRow:
