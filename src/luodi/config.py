@@ -158,6 +158,14 @@ class Settings(BaseSettings):
     dingtalk_app_secret: SecretStr | None = Field(None, description="DingTalk internal app: AppSecret")
     dingtalk_agent_id: int | None = Field(None, description="DingTalk internal app: AgentId")
     dingtalk_base_url: str = Field("https://oapi.dingtalk.com", description="DingTalk server API address")
+    dingtalk_api_base_url: str = Field(
+        "https://api.dingtalk.com", description="DingTalk new server API address (interactive cards)")
+    dingtalk_card_template_id: str | None = Field(
+        None, description="DingTalk app: the published card template (卡片平台) whose 确认收到 acts in place")
+    dingtalk_card_callback_secret: SecretStr | None = Field(
+        None, description="DingTalk app: the apiSecret the card callback route was registered with")
+    dingtalk_card_route_key: str = Field(
+        "luodi", description="DingTalk app: the callbackRouteKey registered for /callbacks/dingtalk")
     wecom_corp_id: str | None = Field(None, description="WeCom: the company's CorpID")
     wecom_corp_secret: SecretStr | None = Field(None, description="WeCom self-built app: Secret")
     wecom_agent_id: int | None = Field(None, description="WeCom self-built app: AgentId")
@@ -295,12 +303,15 @@ class Settings(BaseSettings):
     def callback_apps(self) -> tuple[str, ...]:
         """The app bots whose card callbacks are set up: their 确认收到 button acts in place.
 
-        Feishu: a Verification Token or an Encrypt Key (docs/channels.md); WeCom: the callback
-        Token and EncodingAESKey. DingTalk's 工作通知 ActionCard buttons are links only.
+        Feishu: a Verification Token or an Encrypt Key (docs/channels.md); DingTalk: a card template
+        and the card callback's apiSecret (its 工作通知 ActionCard buttons are links only); WeCom: the
+        callback Token and EncodingAESKey.
         """
         found = []
         if "feishu_app" in self.direct_apps and (self.feishu_verification_token or self.feishu_encrypt_key):
             found.append("feishu_app")
+        if "dingtalk_app" in self.direct_apps and self.dingtalk_card_template_id and self.dingtalk_card_callback_secret:
+            found.append("dingtalk_app")
         if "wecom_app" in self.direct_apps and self.wecom_token and self.wecom_encoding_aes_key:
             found.append("wecom_app")
         return tuple(found)

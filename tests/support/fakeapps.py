@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -130,7 +131,7 @@ class FakePlatform:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_PUT = _serve
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -248,15 +249,24 @@ class FeishuPlatform(FakePlatform):
 
 # --- DingTalk -------------------------------------------------------------------------------
 class DingTalkPlatform(FakePlatform):
-    """oapi.dingtalk.com: gettoken and 工作通知 asyncsend_v2."""
+    """oapi.dingtalk.com: gettoken and 工作通知 asyncsend_v2; api.dingtalk.com (the same server):
+    oauth2/accessToken, the card platform's createAndDeliver and card update, and a client that
+    signs a card's HTTP callback as DingTalk does (event-callback-card: ``x-ddpaas-signature`` =
+    Base64(HmacSHA256(apiSecret, the millisecond timestamp)), the timestamp only, not the body)."""
 
     limit = (20, 1.0)
 
-    def __init__(self, *, app_key: str, app_secret: str, agent_id: int, **kwargs: Any) -> None:
+    def __init__(self, *, app_key: str, app_secret: str, agent_id: int, card_template_id: str | None = None,
+                 route_key: str = "luodi", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app_key, self.app_secret, self.agent_id = app_key, app_secret, agent_id
+        self.card_template_id, self.route_key = card_template_id, route_key  # a published template, a route
+        self.cards: dict[str, dict[str, Any]] = {}  # outTrackId -> the card as delivered (params kept current)
+        self.card_updates: list[dict[str, Any]] = []  # accepted PUT /v1.0/card/instances bodies
 
     def handle(self, request: Request) -> tuple[int, dict[str, Any]]:
+        if request.path.startswith("/v1.0/"):
+            return self.handle_v1(request)
         if request.path == "/gettoken" and request.method == "GET":
             if request.query.get("appkey") != self.app_key:
                 return 200, {"errcode": 40089, "errmsg": "不合法的corpid或corpsecret"}
@@ -283,6 +293,71 @@ class DingTalkPlatform(FakePlatform):
             self.record(body)
             return 200, {"errcode": 0, "errmsg": "ok", "task_id": len(self.sent), "request_id": "r1"}
         return 404, {"errcode": 404, "errmsg": "请求的URI地址不存在"}
+
+
+    def handle_v1(self, request: Request) -> tuple[int, dict[str, Any]]:
+        """The new server API: errors are an HTTP status with ``{"code", "message", "requestid"}``."""
+        body = request.json if isinstance(request.json, dict) else {}
+        if request.path == "/v1.0/oauth2/accessToken" and request.method == "POST":
+            if body.get("appKey") != self.app_key or body.get("appSecret") != self.app_secret:
+                return 400, {"errcode": -1, "errmsg": "luodi fake: wrong appKey or appSecret"}
+            return 200, {"accessToken": self.issue_token("v1-"), "expireIn": self.token_lifetime}
+        if self.token_state(request.headers.get("x-acs-dingtalk-access-token")) != "ok":
+            return 400, {"code": "InvalidAuthentication", "requestid": "r-1", "message": "不合法的access_token"}
+        if request.path == "/v1.0/card/instances/createAndDeliver" and request.method == "POST":
+            return self.create_and_deliver(body)
+        if request.path == "/v1.0/card/instances" and request.method == "PUT":
+            card = self.cards.get(str(body.get("outTrackId")))
+            params = (body.get("cardData") or {}).get("cardParamMap") or {}
+            if card is None:
+                return 400, {"code": "param.outTrackIdInvalid", "requestid": "r-1", "message": "卡片实例不存在"}
+            if not all(isinstance(v, str) for v in params.values()):
+                return 400, {"errcode": -1, "errmsg": "luodi fake: cardParamMap values must be strings"}
+            with self.lock:
+                self.card_updates.append(body)
+                if (body.get("cardUpdateOptions") or {}).get("updateCardDataByKey"):
+                    card["cardData"]["cardParamMap"] |= params
+                else:
+                    card["cardData"]["cardParamMap"] = dict(params)
+            return 200, {"success": True, "result": True}
+        return 404, {"code": "InvalidAction.NotFound", "requestid": "r-1", "message": "Specified api is not found"}
+
+    def create_and_deliver(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if body.get("cardTemplateId") != self.card_template_id:
+            return 400, {"code": "param.cardTemplateIdEmpty", "requestid": "r-1", "message": "卡片模版 Id 为空"}
+        track = body.get("outTrackId")
+        if not track:
+            return 400, {"code": "param.outTrackIdEmpty", "requestid": "r-1", "message": "业务标识 outTrackId 为空"}
+        params = (body.get("cardData") or {}).get("cardParamMap")
+        if not params or not all(isinstance(v, str) for v in params.values()):
+            return 400, {"code": "param.cardPublicDataEmpty", "requestid": "r-1", "message": "卡片公共数据为空"}
+        space = str(body.get("openSpaceId") or "")
+        user = space.removeprefix("dtv1.card//IM_ROBOT.")
+        model = body.get("imRobotOpenDeliverModel") or {}
+        if not space.startswith("dtv1.card//IM_ROBOT.") or model.get("spaceType") != "IM_ROBOT" \
+                or model.get("robotCode") != self.app_key:
+            return 400, {"code": "param.openSpaceModelInvalid", "requestid": "r-1", "message": "场域模型不合法"}
+        if body.get("callbackType") != "HTTP" or body.get("callbackRouteKey") != self.route_key:
+            return 400, {"errcode": -1, "errmsg": "luodi fake: an unregistered callback route"}
+        if user not in self.users:
+            return 400, {"code": "param.userIdNotExist", "requestid": "r-1", "message": "用户 userId 不存在"}
+        with self.lock:
+            self.cards[track] = json.loads(json.dumps(body))
+        self.record(body)
+        return 200, {"success": True, "result": {"outTrackId": track, "deliverResults": [
+            {"spaceType": "IM_ROBOT", "spaceId": user, "success": True, "carrierId": f"c{len(self.sent)}"}]}}
+
+    def card_callback(self, *, user_id: str, out_track_id: str, params: dict[str, Any], api_secret: str,
+                      timestamp: int | None = None) -> tuple[dict[str, str], bytes]:
+        """A button's 回传请求 as DingTalk POSTs it to the registered URL: headers and raw body."""
+        content = {"cardPrivateData": {"actionIds": ["confirm"], "params": params}}
+        body = json.dumps({"type": "actionCallback", "outTrackId": out_track_id, "corpId": "ding_corp",
+                           "userId": user_id, "content": json.dumps(content, ensure_ascii=False)},
+                          ensure_ascii=False).encode()
+        stamp = str(timestamp if timestamp is not None else int(self.clock() * 1000))
+        signature = base64.b64encode(hmac.new(api_secret.encode(), stamp.encode(), hashlib.sha256).digest()).decode()
+        return {"Content-Type": "application/json", "x-ddpaas-signature-timestamp": stamp,
+                "x-ddpaas-signature": signature}, body
 
 
 # --- WeCom ----------------------------------------------------------------------------------

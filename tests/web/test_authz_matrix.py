@@ -157,6 +157,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     # The IM apps' card callbacks: vendor-signed, no login; 404 while not set up (this world has no
     # app credentials). Signed, forged and replayed callbacks: tests/worker/test_card_callbacks.py.
     ("POST", "/callbacks/feishu"): Case("/callbacks/feishu", expect(404, 404), form=lambda w: {}),
+    ("POST", "/callbacks/dingtalk"): Case("/callbacks/dingtalk", expect(404, 404), form=lambda w: {}),
     ("GET", "/callbacks/wecom"): Case("/callbacks/wecom", expect(404, 404)),
     ("POST", "/callbacks/wecom"): Case("/callbacks/wecom", expect(404, 404), form=lambda w: {}),
     ("GET", "/api/openapi.json"): Case("/api/openapi.json", expect(200, 200)),

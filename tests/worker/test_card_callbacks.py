@@ -1,5 +1,5 @@
-"""Buttons that act in place (issue 10, part 3): 确认收到 pressed on the direct card in Feishu or
-WeCom reaches luodi's callback URL signed (and encrypted) as the vendor does it, confirms the
+"""Buttons that act in place (issue 10, part 3): 确认收到 pressed on the direct card in Feishu,
+DingTalk or WeCom reaches luodi's callback URL signed (and encrypted) as the vendor does it, confirms the
 owner's items through the same service as the web link, and updates the card to show who
 confirmed. A forged, stale or replayed callback, or someone else pressing the owner's card,
 changes nothing."""
@@ -22,7 +22,7 @@ from luodi.services.rules.outbox import still_relevant
 from luodi.services.send import lists
 from luodi.worker.deliver import DeliveryPolicy, claim, deliver
 from luodi.worker.senders import Senders
-from support.fakeapps import FeishuPlatform, WeComPlatform, wecom_encrypt, wecom_signature
+from support.fakeapps import DingTalkPlatform, FeishuPlatform, WeComPlatform, wecom_encrypt, wecom_signature
 from support.q4 import load_q4, local, open_session
 from support.server import running_server
 from support.smtpd import SMTPSink
@@ -212,3 +212,95 @@ def test_wecom_confirm_in_place_updates_the_card_and_replays_change_nothing(db_u
         update = wecom.updates[0]
         assert update["userids"] == ["WangXiao"] and update["agentid"] == 1000002
         assert "小王" in update["button"]["replace_name"]
+
+
+DINGTALK = {"小王": "wangxiao", "张经理": "zhangjl", "小林": "linxiao", "小李": "lixiao"}
+
+
+def test_dingtalk_card_confirms_in_place_updates_the_card_and_refuses_forged_stale_replayed(db_url: str) -> None:
+    """DingTalk: each owner's copy is an interactive card (卡片平台 template, HTTP callback route);
+    a click signed as DingTalk signs it (the timestamp only) confirms through the same service and
+    the worker updates the card; a forged signature, a stale timestamp, someone else's click and a
+    replay of the same callback change nothing."""
+    load_q4(db_url)
+    clock = FrozenClock(SEND_AT)
+    stamp = lambda: clock.now().timestamp()  # noqa: E731
+    with DingTalkPlatform(app_key="ding_q4", app_secret="dsecret", agent_id=4242, card_template_id="tpl-1.schema",
+                          users=set(DINGTALK.values()), clock=stamp) as ding, \
+            SMTPSink() as sink, open_session(db_url) as session:
+        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
+                            base_url="http://luodi.test", dingtalk_app_key="ding_q4", dingtalk_app_secret="dsecret",
+                            dingtalk_agent_id=4242, dingtalk_base_url=ding.base_url,
+                            dingtalk_api_base_url=ding.base_url, dingtalk_card_template_id="tpl-1.schema",
+                            dingtalk_card_callback_secret="cb-secret")  # type: ignore[arg-type]
+        for person in session.scalars(select(Person)):
+            person.dingtalk_user_id = DINGTALK.get(person.name)
+        session.commit()
+        owners = {DINGTALK[p.name] for p in session.scalars(select(Person).join(Item, Item.owner_id == Person.id))
+                  if p.name in DINGTALK}
+        session.rollback()
+        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
+        session.commit()
+        senders = Senders(settings, clock=clock)
+        _drain(session, senders, clock)
+        session.rollback()
+
+        # One direct card per owner, with the buttons; attendees who own nothing get a 工作通知.
+        by_user = {c["openSpaceId"].removeprefix("dtv1.card//IM_ROBOT."): c for c in ding.cards.values()}
+        assert set(by_user) == owners and "wangxiao" in owners
+        notices = {s["userid_list"] for s in ding.sent if "userid_list" in s}
+        assert notices == {"linxiao"}  # 小林 attends and owns nothing (张经理 does not attend)
+        card = by_user["wangxiao"]
+        params = card["cardData"]["cardParamMap"]
+        assert card["callbackType"] == "HTTP" and card["callbackRouteKey"] == "luodi"
+        assert (params["confirm_label"], params["question_label"], params["reschedule_label"], params["view_label"]) \
+            == ("确认收到", "有问题", "申请改期", "查看")
+        assert params["status"] == "pending" and params["question_url"].startswith("http://luodi.test/c/")
+        assert "【行动项】" in params["title"] and "/c/" not in card["outTrackId"]  # the token stays in luodi
+        track = card["outTrackId"]
+        confirm = {"luodi": "confirm"}  # the template's 回传请求 parameters
+
+        with running_server(settings, clock=clock) as base, httpx.Client(base_url=base) as web:
+            forged = ding.card_callback(user_id="wangxiao", out_track_id=track, params=confirm, api_secret="guess")
+            stale = ding.card_callback(user_id="wangxiao", out_track_id=track, params=confirm, api_secret="cb-secret",
+                                       timestamp=int(stamp() * 1000) - 10 * 60 * 1000)
+            other = ding.card_callback(user_id="lixiao", out_track_id=track, params=confirm, api_secret="cb-secret")
+            assert web.post("/callbacks/dingtalk", content=forged[1], headers=forged[0]).status_code == 401
+            assert web.post("/callbacks/dingtalk", content=stale[1], headers=stale[0]).status_code == 401
+            assert web.post("/callbacks/dingtalk", content=other[1], headers=other[0]).status_code == 403
+            assert all(i.confirmed_at is None for i in _wang_items(session)) and _responses(session) == 0
+
+            # 小王 presses 确认收到: confirmed, and the answer carries the card's new data.
+            clock.advance(minutes=2)
+            headers, body = ding.card_callback(user_id="wangxiao", out_track_id=track, params=confirm,
+                                               api_secret="cb-secret")
+            answer = web.post("/callbacks/dingtalk", content=body, headers=headers)
+            assert answer.status_code == 200, answer.text
+            shown = answer.json()["cardData"]["cardParamMap"]
+            assert shown["status"] == "confirmed"
+            assert "小王" in shown["confirmed_text"] and "16:12" in shown["confirmed_text"]
+            items = _wang_items(session)
+            assert items and all(i.confirmed_at == clock.now() for i in items)
+            vias = set(session.scalars(select(ItemResponse.via)))
+            session.rollback()
+            assert vias == {"dingtalk"} and _responses(session) == len(items)
+
+            # The same callback again (its signature is still inside the window): nothing changes.
+            clock.advance(seconds=30)
+            replay = web.post("/callbacks/dingtalk", content=body, headers=headers)
+            assert replay.status_code == 200 and replay.json() == {}
+            assert _responses(session) == len(items)
+            assert session.scalar(select(func.count()).select_from(CallbackReceipt)) == 1
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)
+                                  .where(OutboxMessage.kind == "card_update")) == 1
+            session.rollback()
+
+        # The worker updates the card through DingTalk's card API: it now says who confirmed.
+        _drain(session, senders, clock)
+        senders.close()
+        assert len(ding.card_updates) == 1
+        update = ding.card_updates[0]
+        assert update["outTrackId"] == track and update["cardUpdateOptions"] == {"updateCardDataByKey": True}
+        assert update["cardData"]["cardParamMap"]["status"] == "confirmed"
+        assert "小王" in update["cardData"]["cardParamMap"]["confirmed_text"]
+        assert ding.cards[track]["cardData"]["cardParamMap"]["status"] == "confirmed"

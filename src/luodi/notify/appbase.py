@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -49,11 +50,15 @@ class AppTransport(Transport[C]):
     def send(self, message: Message) -> None:
         if not message.recipient:
             raise TransportError(f"{self.kind}: the person has no {self.vendor} id", permanent=True)
-        key = self.token_key()
+        self.with_token(self.token_key(), self.fetch_token, lambda token: self.deliver(token, message))
+
+    def with_token(self, key: tuple[str, ...], fetch: Callable[[], tuple[str, float]],
+                   call: Callable[[str], None]) -> None:
+        """``call`` with the cached token of ``key``; a refused token is fetched again once."""
         for attempt in (1, 2):
-            token = self.tokens.get(key, self.fetch_token, now=self.clock)
+            token = self.tokens.get(key, fetch, now=self.clock)
             try:
-                self.deliver(token, message)
+                call(token)
                 return
             except TokenRefused as exc:
                 self.tokens.invalidate(key, token)

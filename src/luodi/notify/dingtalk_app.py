@@ -5,7 +5,9 @@ Token: ``GET /gettoken?appkey=…&appsecret=…`` answers ``access_token`` and `
 /topapi/message/corpconversation/asyncsend_v2?access_token=…`` with ``{"agent_id",
 "userid_list", "msg": {"msgtype": "action_card", …}}``. ActionCard buttons are links, so every
 button opens the owner's signed link (确认收到 opens it with the confirmation chosen). Answers are
-HTTP 200 with ``errcode`` (0 = accepted). See docs/channels.md for the console steps.
+HTTP 200 with ``errcode`` (0 = accepted). With the card callback set up (a card template and its
+apiSecret), an owner's copy is an interactive card instead (``dingtalk_card.py``), whose 确认收到
+acts in place. See docs/channels.md for the console steps.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from luodi.notify import dingtalk_card
 from luodi.notify.appbase import AppTransport, TokenRefused, answer_code
 from luodi.notify.base import (
     JSON_HEADERS,
@@ -49,6 +52,10 @@ class DingTalkAppConfig(BaseModel):
     app_secret: SecretStr = Field(description="The app's AppSecret (Client Secret)")
     agent_id: int = Field(description="The app's AgentId")
     base_url: str = Field("https://oapi.dingtalk.com", description="DingTalk's server API address")
+    api_base_url: str = Field("https://api.dingtalk.com", description="DingTalk's new server API (cards)")
+    card_template_id: str | None = Field(
+        None, description="A published card template: owners' cards call back (the card callback is set up)")
+    route_key: str = Field("luodi", description="The callbackRouteKey registered for luodi's card callback")
 
 
 def check(kind: str, response: httpx.Response, now: float) -> dict[str, Any]:
@@ -74,6 +81,21 @@ class DingTalkApp(AppTransport[DingTalkAppConfig]):
 
     def token_key(self) -> tuple[str, ...]:
         return ("dingtalk", self.config.base_url, self.config.app_key)
+
+    def send(self, message: Message) -> None:
+        """A callback card (an owner's copy with the card callback set up) or the update of one
+        goes through the card API; everything else is a 工作通知."""
+        template = self.config.card_template_id
+        if not (message.card_update or (template and dingtalk_card.interactive(message))):
+            super().send(message)
+            return
+        if not message.recipient:
+            raise TransportError(f"{self.kind}: the person has no {self.vendor} id", permanent=True)
+        cards = dingtalk_card.CardApi(self.http, base_url=self.config.api_base_url, app_key=self.config.app_key,
+                                      app_secret=self.config.app_secret, template_id=template or "",
+                                      route_key=self.config.route_key, clock=self.clock)
+        call = cards.update if message.card_update else cards.deliver
+        self.with_token(cards.token_key(), cards.fetch_token, lambda token: call(token, message))
 
     def fetch_token(self) -> tuple[str, float]:
         url = f"{self.config.base_url.rstrip('/')}/gettoken"

@@ -90,7 +90,10 @@ def app_values(kind: str, settings: Settings) -> dict[str, Any] | None:
                 "base_url": settings.feishu_base_url}
     if kind == "dingtalk_app":
         return {"app_key": settings.dingtalk_app_key, "app_secret": settings.dingtalk_app_secret,
-                "agent_id": settings.dingtalk_agent_id, "base_url": settings.dingtalk_base_url}
+                "agent_id": settings.dingtalk_agent_id, "base_url": settings.dingtalk_base_url,
+                "api_base_url": settings.dingtalk_api_base_url, "route_key": settings.dingtalk_card_route_key,
+                "card_template_id": settings.dingtalk_card_template_id
+                if "dingtalk_app" in settings.callback_apps else None}
     if kind == "wecom_app":
         return {"corp_id": settings.wecom_corp_id, "corp_secret": settings.wecom_corp_secret,
                 "agent_id": settings.wecom_agent_id, "base_url": settings.wecom_base_url,

@@ -97,6 +97,42 @@ def dingtalk_action_card(title: str, markdown: str, buttons: list[Button]) -> di
     return {"msgtype": "action_card", "action_card": card}
 
 
+# DingTalk interactive card (互动卡片): a template built in DingTalk's 卡片平台 (docs/channels.md)
+# filled with these string variables; its 确认收到 button is a 回传请求 with the parameters
+# ``{"luodi": "confirm"}``, the others open ``*_url``. The card's outTrackId names the outbox row
+# that sent it, so the callback finds the owner's signed token without it ever leaving luodi.
+DINGTALK_TRACK_PREFIX = "luodi-"
+
+
+def dingtalk_out_track_id(message_id: str) -> str:
+    """``<outbox-12.ab12cd@luodi>`` → ``luodi-outbox-12-ab12cd`` (letters, digits and dashes)."""
+    core = message_id.strip("<>").split("@", 1)[0]
+    return DINGTALK_TRACK_PREFIX + core.replace(".", "-")
+
+
+def dingtalk_outbox_id(out_track_id: str) -> int | None:
+    """The outbox row an outTrackId of :func:`dingtalk_out_track_id` names, or None."""
+    parts = out_track_id.removeprefix(DINGTALK_TRACK_PREFIX).split("-")
+    if not out_track_id.startswith(DINGTALK_TRACK_PREFIX) or len(parts) != 3 or parts[0] != "outbox":
+        return None
+    return int(parts[1]) if parts[1].isdigit() else None
+
+
+def dingtalk_card_params(title: str, markdown: str, buttons: list[Button]) -> dict[str, str]:
+    """The card's public data (``cardParamMap``: strings only, as DingTalk requires)."""
+    params = {"title": title, "markdown": markdown, "status": "pending", "confirmed_text": ""}
+    for button in buttons:
+        params[f"{button.action}_label"] = button.label
+        if button.url:
+            params[f"{button.action}_url"] = button.url
+    return params
+
+
+def dingtalk_answered_params(summary: str) -> dict[str, str]:
+    """What changes once the owner confirmed: the template hides the buttons and shows ``confirmed_text``."""
+    return {"status": "confirmed", "confirmed_text": summary}
+
+
 # --- WeCom ----------------------------------------------------------------------------------
 def wecom_template_card(title: str, description: str, buttons: list[Button], *, task_id: str,
                         interactive: bool) -> dict[str, Any]:
