@@ -47,6 +47,15 @@ def _token(world: World) -> None:
         session.commit()
 
 
+def _channel(world: World) -> None:
+    from luodi.services.send import channels
+
+    with world.session() as session:   # nothing listens on port 9: the test message fails at once
+        world.ids["channel"] = channels.add(session, name="matrix", kind="webhook", url="http://127.0.0.1:9/h",
+                                            secret=None, project=None, now=NOW).id
+        session.commit()
+
+
 ADMINS_ONLY = expect(403, 303, admin=200)
 MATRIX: dict[tuple[str, str], Case] = {
     # The admin pages (issue 12): admins only, whatever their other roles.
@@ -73,6 +82,12 @@ MATRIX: dict[tuple[str, str], Case] = {
                                                       form=lambda w: {}),
     ("POST", "/admin/users/{user_id}/deactivate"): Case("/admin/users/{xiaowang_user}/deactivate",
                                                         expect(403, 303, admin=303), form=lambda w: {}),
+    # Issue 12 part 2: channels (admins only); the test message is sent through the real notify code.
+    ("GET", "/admin/channels"): Case("/admin/channels", ADMINS_ONLY),
+    ("POST", "/admin/channels"): Case("/admin/channels", expect(403, 303, admin=303), form=lambda w: {
+        "name": "ops", "kind": "webhook", "url": "https://93.184.215.14/hooks"}),
+    ("POST", "/admin/channels/{channel_id}/test"): Case("/admin/channels/{channel}/test", ADMINS_ONLY,
+                                                        form=lambda w: {}, setup=_channel),
     ("GET", "/"): Case("/", expect(303, 303)),
     ("GET", "/board"): Case("/board", readers(outsider=200)),
     ("GET", "/items"): Case("/items?sort=owner", readers(outsider=200)),

@@ -65,12 +65,14 @@ def _include_routers(app: FastAPI) -> None:
     from luodi.web.api import core as api
     from luodi.web.api import items as api_items
     from luodi.web.forms import admin as admin_forms
+    from luodi.web.forms import admin_channels as admin_channel_forms
     from luodi.web.forms import admin_users as admin_user_forms
     from luodi.web.forms import items as item_forms
     from luodi.web.forms import meetings as meeting_forms
     from luodi.web.forms import webhooks as webhook_forms
     from luodi.web.pages import acceptance as acceptance_page
     from luodi.web.pages import admin as admin_pages
+    from luodi.web.pages import admin_channels as admin_channel_pages
     from luodi.web.pages import admin_users as admin_user_pages
     from luodi.web.pages import auth as auth_pages
     from luodi.web.pages import board, calendar, confirm, extract, feeds, graph
@@ -83,7 +85,8 @@ def _include_routers(app: FastAPI) -> None:
     for module in (auth_pages, board, item_pages, item_forms, meeting_forms, extract, import_pages, graph, pages,
                    confirm,
                    outbox_page, acceptance_page, calendar, feeds, webhook_pages, webhook_forms,
-                   admin_pages, admin_forms, admin_user_pages, admin_user_forms, api, api_items,
+                   admin_pages, admin_forms, admin_user_pages, admin_user_forms,
+                   admin_channel_pages, admin_channel_forms, api, api_items,
                    callbacks):
         app.include_router(module.router)
     from luodi.web.api import followup as api_followup

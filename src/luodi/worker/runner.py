@@ -17,6 +17,7 @@ from luodi.worker.senders import Senders
 
 if TYPE_CHECKING:
     from luodi.config import Settings
+    from luodi.services.audit import Actor
 
 
 def worker_id() -> str:
@@ -51,10 +52,15 @@ def deliver_now(
     return {row_id: session.get_one(OutboxMessage, row_id).status.value for row_id in ids}
 
 
-def test_channel(session: Session, name: str, *, settings: Settings, now: datetime) -> str | None:
-    """Send a test message through channel ``name`` now; the error text, or None on success."""
+def test_channel(session: Session, name: str, *, settings: Settings, now: datetime,
+                 actor: Actor | None = None) -> str | None:
+    """Send a test message through channel ``name`` now; the error text, or None on success.
+
+    The outcome is recorded on the channel (a permanent error flags it) and in the audit log, and
+    committed: one transaction (``luodi channel test``, the admin's channels page)."""
     from luodi.i18n import gettext as _
     from luodi.notify.base import Message, TransportError
+    from luodi.services.audit import Actor, record
     from luodi.services.send import channels
 
     channel = channels.get(session, name)
@@ -69,10 +75,14 @@ def test_channel(session: Session, name: str, *, settings: Settings, now: dateti
     except TransportError as exc:
         if exc.permanent:
             channel.needs_attention, channel.last_error = True, exc.message[:2000]
-            session.commit()
+        record(session, actor=actor or Actor.system("cli"), at=now, entity="channel", entity_id=channel.id,
+               action="tested", after=f"failed: {exc.message}"[:500])
+        session.commit()
         return exc.message
     finally:
         senders.close()
     channel.needs_attention, channel.last_error = False, None
+    record(session, actor=actor or Actor.system("cli"), at=now, entity="channel", entity_id=channel.id,
+           action="tested", after="delivered")
     session.commit()
     return None

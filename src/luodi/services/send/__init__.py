@@ -5,7 +5,7 @@ Use cases:
 - ``tokens``: each owner's signed, expiring confirmation link.
 - ``confirmations``: an owner confirms, asks a question or requests a new date; reschedule decisions.
 - ``status``: who has confirmed, and after the deadline the call list.
-- ``channels``: the group bots and webhooks a message can go to (add, list).
+- ``channels``: the group bots and webhooks a message can go to (add, list, recent delivery failures).
 - ``directs``: each person's direct channels (email, IM app) and their addresses.
 - ``routes``: who hears what: the per-project route of each message topic (``luodi channel routes``).
 - ``cardpress``: a card button pressed in an IM app (Feishu, WeCom callbacks), applied once.

@@ -59,3 +59,20 @@ class UsersPage:
     values: dict[str, str] = field(default_factory=dict)   # a refused form's values
     refusal: Refusal | None = None
     password: dict[str, str] | None = None   # {"user", "password"}: a new password, shown in this answer only
+
+
+@dataclass(frozen=True)
+class ChannelsPage:
+    """The organisation's and each project's channels: group robots and webhooks (masked URL, signed
+    or not, state), the IM app bots and email from the settings, each with its recent failures."""
+
+    groups: dict[str | None, list[dict[str, Any]]]   # project (None: every project) → list_public rows
+    apps: list[dict[str, Any]]       # {"kind", "configured", "app_id"}: the app id's start only
+    email: dict[str, Any]            # {"host", "port", "tls", "sender", "user"}: never the password
+    failures: dict[str, list[dict[str, Any]]]   # channel name → services.send.channels.failures rows
+    projects: list[str]              # the add form's project choices
+    kinds: tuple[str, ...]
+    tz: Any                          # the organisation's zone, for the failures' times
+    values: dict[str, str] = field(default_factory=dict)   # a refused form's values (never url or secret)
+    refusal: Refusal | None = None
+    tested: dict[str, str] | None = None   # {"channel", "error"}: the test message's outcome ("" = delivered)
