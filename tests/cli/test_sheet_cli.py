@@ -4,6 +4,7 @@ all-or-nothing with the error on its row; formulas are neutralised in the file."
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -106,6 +107,37 @@ def test_item_export_by_project_imports_back(cli, tmp_path: Path) -> None:
     back = cli("meeting", "import", str(out), "--project", "Back", "--accept-defaults", "--json")
     assert back.exit_code == 0, back.stdout
     assert len(back.json()["items"]) == 3
+
+
+def test_an_export_of_several_projects_numbers_its_rows_uniquely_and_imports_back(cli, tmp_path: Path) -> None:
+    """Each project has its T001…T003: across projects the 序号 is the row's position and the 依赖
+    follows it, so the re-import keeps every item and every dependency on the right item."""
+    source = (DATA / "q4_zh.md").read_text(encoding="utf-8")
+    (tmp_path / "q5.md").write_text(source.replace("细化活动方案", "Q5方案").replace("技术评估", "Q5评估")
+                                    .replace("培训材料准备", "Q5培训"), encoding="utf-8")
+    assert cli("meeting", "import", str(DATA / "q4_zh.md"), "--project", "Q4").exit_code == 0
+    assert cli("meeting", "import", str(tmp_path / "q5.md"), "--project", "Q5").exit_code == 0
+    out, again = tmp_path / "all.csv", tmp_path / "again.csv"
+    assert cli("item", "export", "-o", str(out)).exit_code == 0
+    assert cli("item", "export", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()  # stable
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    header = rows.index(next(row for row in rows if row[:1] == ["序号"]))
+    assert [(row[0], row[1], row[7]) for row in rows[header + 1:]] == [
+        ("1", "细化活动方案", ""), ("2", "技术评估", "1"), ("3", "培训材料准备", "1"),
+        ("4", "Q5方案", ""), ("5", "Q5评估", "4"), ("6", "Q5培训", "4")]
+    back = cli("meeting", "import", str(out), "--project", "Back", "--accept-defaults", "--json")
+    assert back.exit_code == 0, back.stdout
+    stored = cli("item", "list", "--meeting", str(back.json()["meeting_id"]), "--json").json()
+    by_code = {item["code"]: item["title"] for item in stored}
+    assert sorted((item["title"], tuple(by_code[code] for code in item["depends_on"])) for item in stored) == sorted([
+        ("细化活动方案", ()), ("技术评估", ("细化活动方案",)), ("培训材料准备", ("细化活动方案",)),
+        ("Q5方案", ()), ("Q5评估", ("Q5方案",)), ("Q5培训", ("Q5方案",))])
+    # a prerequisite outside the export has no row to point at: left out, not pointed at a wrong row
+    assert cli("item", "export", "--owner", "小李", "-o", str(out)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert [(row[0], row[1], row[7]) for row in rows[header + 1:]] == [
+        ("1", "技术评估", ""), ("2", "Q5评估", ""), ("3", "技术评估", ""), ("4", "Q5评估", "")]  # Q4, Q5, Back
 
 
 def test_a_large_sheet_imports_all_or_nothing_with_the_row_named(cli, db_url: str, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ the layout :mod:`luodi.render.spreadsheet` writes and :mod:`luodi.capture.sheet`
 A meeting's export round-trips: importing it gives the same title, meeting, items,
 dependencies, decisions and next follow-up meeting, and exporting that again gives the same
 cells. An item export (by project, owner or meeting) writes each item's code as its 序号 and
-its prerequisites' codes; it imports back as one list when the codes are unique (one project).
+its prerequisites' codes when the items are of one project, else their positions (codes repeat
+across projects); either imports back as one list.
 """
 
 from __future__ import annotations
@@ -50,11 +51,23 @@ def export_items(
     session: Session, fmt: Format, *, title: str, now: datetime, meeting_id: int | None = None,
     project: str | None = None, owner: str | None = None, limit: int = 100_000,
 ) -> tuple[bytes, int]:
-    """Items by the same filters as ``luodi item list``, as file content, and how many."""
+    """Items by the same filters as ``luodi item list`` (in its order: project, code), as file
+    content, and how many. Within one project each item's 序号 is its code (T001) and its 依赖
+    its prerequisites' codes; items of several projects share codes (each project has its T001),
+    so there the 序号 is the row's position (1, 2, …: unique, and the same for the same items)
+    and the 依赖 names the positions of the prerequisites in the export (one outside it is left
+    out: no row of the sheet stands for it)."""
     items = list_items(session, meeting_id=meeting_id, project=project, owner=owner, limit=limit)
-    codes = _prerequisites(session, [item.id for item in items], by_number=False)
-    export = SheetExport(title=title, rows=[_row(item, item.code, codes.get(item.id, [])) for item in items])
-    return write(export, fmt, modified=now), len(items)
+    if len({item.project_id for item in items}) <= 1:
+        codes = _prerequisites(session, [item.id for item in items], by_number=False)
+        rows = [_row(item, item.code, codes.get(item.id, [])) for item in items]
+    else:
+        position = {item.id: number for number, item in enumerate(items, start=1)}
+        edges = _prerequisite_ids(session, list(position))
+        rows = [_row(item, str(position[item.id]),
+                     [str(number) for number in sorted(position[p] for p in edges.get(item.id, []) if p in position)])
+                for item in items]
+    return write(SheetExport(title=title, rows=rows), fmt, modified=now), len(items)
 
 
 def _meta(meeting: Meeting, tz: ZoneInfo) -> list[tuple[str, str]]:
@@ -83,6 +96,17 @@ def _row(item: Item, number: str, depends_on: list[str]) -> SheetRow:
     return SheetRow(number=number, title=item.title, owner=item.owner.name, due=item.due, due_time=item.due_time,
                     deliverable=item.deliverable, status=item.status, priority=item.priority,
                     depends_on=depends_on, start=item.start, acceptance=item.acceptance)
+
+
+def _prerequisite_ids(session: Session, ids: Sequence[int], chunk: int = 5000) -> dict[int, list[int]]:
+    """Item id → the ids of the items it depends on (IN lists of at most ``chunk`` ids)."""
+    result: dict[int, list[int]] = {}
+    for start in range(0, len(ids), chunk):
+        rows = session.execute(select(Dependency.item_id, Dependency.depends_on_id)
+                               .where(Dependency.item_id.in_(ids[start:start + chunk])))
+        for item_id, prerequisite in rows:
+            result.setdefault(item_id, []).append(prerequisite)
+    return result
 
 
 def _prerequisites(session: Session, ids: Sequence[int], *, by_number: bool) -> dict[int, list[str]]:
