@@ -74,7 +74,7 @@ def test_a_follow_up_keeps_its_first_outcome(q4: tuple[Session, int]) -> None:
     followups.mark_done(session, row.id, "已确认", actor=Actor.system("t"), now=local(2026, 9, 28, 9, 30))
     with pytest.raises(Conflict):
         followups.mark_done(session, row.id, "again", actor=Actor.system("t"), now=local(2026, 9, 28, 9, 40))
-    assert row.outcome == "已确认"
+    assert session.get_one(FollowUp, row.id).outcome == "已确认"
 
 
 def test_a_partial_version_moves_the_due_date_and_needs_a_later_full_date(q4: tuple[Session, int]) -> None:

@@ -20,7 +20,7 @@ def followup_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int
     update = editors_only(303) | {"owner": 303}
     return {
         ("GET", "/today"): case("/today", anyone),
-        ("POST", "/followups/{followup_id}/done"): case(f"/followups/{MISSING}/done", expect(404, 303),
+        ("POST", "/followups/{ref}/done"): case(f"/followups/{MISSING}/done", expect(404, 303),
                                                           form=lambda w: {"outcome": "好"}),
         ("POST", "/items/{item_id}/blockers"): case("/items/{T001}/blockers", update,
                                                     form=lambda w: {"what": "数据", "waiting_on": "市场部"}),
@@ -41,7 +41,7 @@ def followup_cases(case: Callable[..., Any], expect: Callable[..., dict[str, int
         ("GET", "/carryover/{meeting_id}"): case("/carryover/{meeting}", readers()),
         ("POST", "/carryover/{meeting_id}"): case("/carryover/{meeting}", editors_only(303), form=lambda w: {}),
         ("GET", "/api/v1/today"): case("/api/v1/today", expect(200, 401)),
-        ("POST", "/api/v1/followups/{followup_id}/done"): case(f"/api/v1/followups/{MISSING}/done",
+        ("POST", "/api/v1/followups/{ref}/done"): case(f"/api/v1/followups/{MISSING}/done",
                                                                  expect(404, 401), json=lambda w: {"outcome": "好"}),
         ("POST", "/api/v1/items/{item_id}/blockers"): case("/api/v1/items/{T001}/blockers",
                                                            editors_only(201, anon=401) | {"owner": 201},

@@ -25,17 +25,23 @@ def test_today_lists_the_coordinators_follow_ups_and_keeps_the_outcome(world: Wo
     client = world.client("coordinator")
     page = client.get("/today")
     assert page.status_code == 200 and "小王" in page.text and "我会定期跟进" in page.text
+    first = world.api("coordinator").get("/api/v1/today").json()["followups"][0]
+    key = f"item-{world.ids['T001']}-2026-09-28"
+    assert (first["key"], first["id"], first["reason"], first["channel"]) == (key, None, "first_time", "phone")
+    assert f'action="/followups/{key}/done"' in page.text
     with world.session() as session:
-        row = session.scalars(select(FollowUp).order_by(FollowUp.id)).first()
-        assert row is not None and row.reason == "first_time" and row.channel == "phone"
-    done = client.post(f"/followups/{row.id}/done", data={"csrf": world.csrf["coordinator"], "outcome": "已电话确认"})
+        assert session.scalars(select(FollowUp)).all() == []   # a GET stores nothing
+    done = client.post(f"/followups/{key}/done", data={"csrf": world.csrf["coordinator"], "outcome": "已电话确认"})
     assert done.status_code == 303 and done.headers["location"] == "/today"
     with world.session() as session:
-        stored = session.get_one(FollowUp, row.id)
+        stored = session.scalars(select(FollowUp)).one()
+        assert (stored.key, stored.reason, stored.channel) == (f"item:{world.ids['T001']}|2026-09-28", "first_time",
+                                                                "phone")
         assert stored.status.value == "done" and stored.outcome == "已电话确认" and stored.done_at == MONDAY
     assert "已电话确认" in client.get("/today").text
-    owner = world.client("owner").post(f"/followups/{row.id}/done", data={"csrf": world.csrf["owner"],
-                                                                          "outcome": "x"})
+    again = client.post(f"/followups/{stored.id}/done", data={"csrf": world.csrf["coordinator"], "outcome": "y"})
+    assert again.status_code == 400 and "已电话确认" in again.text   # already done: the first outcome stays
+    owner = world.client("owner").post(f"/followups/{key}/done", data={"csrf": world.csrf["owner"], "outcome": "x"})
     assert owner.status_code == 403
 
 
@@ -145,26 +151,29 @@ def test_after_the_confirmation_deadline_today_lists_whom_to_call_with_their_pho
     assert "未按时确认" not in before
     world.clock.current = MONDAY.replace(hour=10, minute=30)  # 18:30: the article's call list
     page = client.get("/today").text
-    with world.session() as session:
-        rows = {row.item.code: row for row in session.scalars(select(FollowUp).where(FollowUp.reason == "unconfirmed"))}
-        assert set(rows) == {"T002", "T003"}                  # 小王 confirmed T001
-        assert {row.channel for row in rows.values()} == {"phone"}
-        assert "please confirm" in rows["T002"].message      # 小李 reads English (his setting)
-        assert "请确认" in rows["T003"].message and "小陈" in rows["T003"].message
-    entry = page.split(f'id="followup-{rows["T002"].id}"')[1].split("</li>")[0]
+    api = world.api("coordinator").get("/api/v1/today").json()["followups"]
+    rows = {f["item"]: f for f in api if f["reason"] == "unconfirmed"}
+    assert set(rows) == {"T002", "T003"}                      # 小王 confirmed T001
+    assert {row["channel"] for row in rows.values()} == {"phone"}
+    assert "please confirm" in rows["T002"]["message"]       # 小李 reads English (his setting)
+    assert "请确认" in rows["T003"]["message"] and "小陈" in rows["T003"]["message"]
+    key = rows["T002"]["key"]
+    entry = page.split(f'id="followup-{key}"')[1].split("</li>")[0]
     assert "未按时确认" in entry and "电话" in entry
     assert 'href="tel:13800000004"' in entry and "13800000004" in entry
-    assert f'data-copy-button="message-{rows["T002"].id}"' in entry
-    assert f'action="/followups/{rows["T002"].id}/done"' in entry
-    done = client.post(f"/followups/{rows['T002'].id}/done",
+    assert f'data-copy-button="message-{key}"' in entry
+    assert f'action="/followups/{key}/done"' in entry
+    done = client.post(f"/followups/{key}/done",
                        data={"csrf": world.csrf["coordinator"], "outcome": "已电话确认, 小李收到"})
     assert done.status_code == 303
     with world.session() as session:
-        stored = session.get_one(FollowUp, rows["T002"].id)
+        stored = session.scalars(select(FollowUp)).one()
         assert stored.status.value == "done" and stored.outcome == "已电话确认, 小李收到"
+        assert (stored.item_id, stored.reason, stored.channel) == (world.ids["T002"], "unconfirmed", "phone")
     assert "已电话确认, 小李收到" in client.get("/today").text
     api = world.api("coordinator").get("/api/v1/today").json()["followups"]
     assert [f["item"] for f in api if f["reason"] == "unconfirmed"] == ["T002", "T003"]
+    assert [f["id"] is not None for f in api if f["reason"] == "unconfirmed"] == [True, False]
 
 
 def test_today_brings_at_risk_due_soon_and_overdue_items_with_their_reasons(world: World) -> None:

@@ -122,7 +122,8 @@ class CarryOverView:
 
 @dataclass(frozen=True)
 class TodayLine:
-    id: int
+    id: int | None  # the stored follow-up (None until marked done)
+    key: str        # the entry's slug (item-12-2026-09-28): the page's anchors and its done form
     code: str
     title: str
     owner: str

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from luodi.domain.agenda import FollowUpStatus, ItemFacts
 from luodi.domain.cadence import CadenceFacts, ContactChannel
@@ -41,14 +41,16 @@ def open_items(session: Session, *, coordinator_id: int | None, project: str | N
     so the cost follows that coordinator's items, not the database.
     """
     scope = [Item.status != ItemStatus.DONE]
+    meeting = selectinload(Item.meeting)   # start_of and the confirmation deadline read it: one query
     if project:
         scope.append(Item.project_id.in_(select(Project.id).where(Project.name == project)))
     if coordinator_id is None:
-        return list(session.scalars(select(Item).where(*scope).order_by(Item.due, Item.code)).unique())
+        return list(session.scalars(select(Item).options(meeting).where(*scope).order_by(Item.due, Item.code)).unique())
     organised = select(Meeting.id).where(Meeting.organizer_id == coordinator_id, Meeting.closed_at.is_(None))
-    found = {i.id: i for i in session.scalars(select(Item).where(*scope, Item.meeting_id.in_(organised)))}
+    mine = select(Item).options(meeting).where(*scope, Item.meeting_id.in_(organised))
+    found = {i.id: i for i in session.scalars(mine)}
     coordinated = select(Project.id).where(Project.coordinator_id == coordinator_id)
-    orphans = (select(Item).outerjoin(Meeting, Meeting.id == Item.meeting_id)
+    orphans = (select(Item).options(meeting).outerjoin(Meeting, Meeting.id == Item.meeting_id)
                .where(*scope, Item.project_id.in_(coordinated), Meeting.organizer_id.is_(None)))
     found.update((i.id, i) for i in session.scalars(orphans).unique())
     return sorted(found.values(), key=lambda i: (i.due, i.code))

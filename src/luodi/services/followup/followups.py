@@ -1,19 +1,25 @@
-"""Today's follow-ups (FU-5): build the coordinator's agenda, keep it, mark entries done.
+"""Today's follow-ups (FU-5): the coordinator's agenda, computed on read; entries marked done are kept.
 
-Building the agenda for a day writes one ``followup`` row per entry under a unique key
-(``item:<id>|<day>``, ``blocker:<id>|<day>``), so its ids are stable and building it again the
-same day changes nothing but open entries whose reasons moved. An entry marked done keeps its
-outcome; an open entry whose reason went away the same day is marked dropped. Blockers first.
+:func:`compute` reads: it computes the day's entries from the items' facts at that moment and
+merges the day's stored rows (an entry marked done shows its outcome, even once its reason went
+away). Every entry has a stable key (``item:<id>|<day>``, ``blocker:<id>|<day>``; in URLs its
+:func:`slug`, ``item-12-2026-09-28``), so the pages, the API and the navigation's badge show the
+same entries from the first moment of the day without writing anything. :func:`mark_done` (a POST)
+stores the entry under its key with the outcome. :func:`build` is ``compute`` and also stores the
+open entries (``luodi today``, whose ids ``luodi followup done ID`` takes, and the daily digest):
+building it again the same day changes nothing but open entries whose reasons moved; an open entry
+whose reason went away the same day is marked dropped. Blockers first.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from luodi.domain.agenda import (
@@ -52,21 +58,74 @@ class Entry:
 
 
 @dataclass
+class Line:
+    """One entry of the day's agenda as shown: computed now, or the stored row once marked done."""
+
+    key: str                         # item:<id>|<day> or blocker:<id>|<day>
+    id: int | None                   # the stored row's id (None: not stored, nothing was done yet)
+    item: Item
+    person: Person                   # whom to contact (the owner)
+    blocker_id: int | None
+    reason: str                      # domain.agenda.Reason value
+    reasons: list[str]
+    channel: str                     # domain.cadence.ContactChannel value
+    message: str
+    status: FollowUpStatus
+    outcome: str | None = None
+
+    @property
+    def item_id(self) -> int:
+        return self.item.id
+
+    @property
+    def slug(self) -> str:
+        return slug(self.key)
+
+    @classmethod
+    def of_row(cls, row: FollowUp) -> Line:
+        return cls(row.key, row.id, row.item, row.person, row.blocker_id, row.reason, list(row.reasons),
+                   row.channel, row.message, row.status, row.outcome)
+
+    @classmethod
+    def of_entry(cls, entry: Entry, row: FollowUp | None) -> Line:
+        return cls(entry.key, row.id if row is not None else None, entry.item, entry.item.owner,
+                   entry.blocker.id if entry.blocker else None, entry.reason.value, [r.value for r in entry.reasons],
+                   entry.channel, entry.message, FollowUpStatus.OPEN)
+
+
+SLUG = re.compile(r"^(item|blocker)-(\d{1,10})-(\d{4}-\d{2}-\d{2})$")
+
+
+def slug(key: str) -> str:
+    """The key as it goes in a URL or an HTML id: ``item:12|2026-09-28`` → ``item-12-2026-09-28``."""
+    return key.replace(":", "-").replace("|", "-")
+
+
+def key_of(value: str) -> str | None:
+    """The key of a slug (None when ``value`` is not one)."""
+    found = SLUG.match(value)
+    return f"{found[1]}:{found[2]}|{found[3]}" if found else None
+
+
+@dataclass
 class Agenda:
-    """The day's follow-ups: stored rows, blockers first, with each item's interventions."""
+    """The day's follow-ups, blockers first, with each item's interventions."""
 
     day: date
     coordinator: Person | None
-    rows: list[FollowUp]
+    rows: list[Line]
     interventions: dict[int, list[Intervention]]  # by item id
+
+    def open_count(self) -> int:
+        return sum(1 for row in self.rows if row.status is FollowUpStatus.OPEN)
 
     def to_json(self, lang: str) -> dict[str, Any]:
         return {"date": self.day.isoformat(), "followups": [self._row(row, lang) for row in self.rows]}
 
-    def _row(self, row: FollowUp, lang: str) -> dict[str, Any]:
+    def _row(self, row: Line, lang: str) -> dict[str, Any]:
         helps = self.interventions.get(row.item_id, []) if row.blocker_id is None else []
         return {
-            "id": row.id, "item": row.item.code, "owner": row.person.name, "reason": row.reason,
+            "id": row.id, "key": row.slug, "item": row.item.code, "owner": row.person.name, "reason": row.reason,
             "channel": row.channel, "message": row.message, "reasons": row.reasons,
             "reason_text": reason_label(Reason(row.reason), lang), "title": row.item.title,
             "due": row.item.due.isoformat(), "status": row.status.value, "done": row.status is FollowUpStatus.DONE,
@@ -76,11 +135,31 @@ class Agenda:
         }
 
 
-def build(session: Session, *, now: datetime, tz: ZoneInfo, calendar: Calendar,
-          coordinator: Person | None = None, project: str | None = None) -> Agenda:
-    """The agenda of ``now``'s local day for ``coordinator`` (everyone's items when None)."""
+def compute(session: Session, *, now: datetime, tz: ZoneInfo, calendar: Calendar,
+            coordinator: Person | None = None, project: str | None = None) -> Agenda:
+    """The agenda of ``now``'s local day for ``coordinator`` (everyone's items when None); reads only."""
     today = to_local(now, tz).date()
     items = agenda_facts.open_items(session, coordinator_id=coordinator.id if coordinator else None, project=project)
+    entries, helps = _entries(session, items, today=today, now=now, tz=tz, calendar=calendar)
+    stored = _stored(session, day=today, coordinator=coordinator, keys=[entry.key for entry in entries])
+    lines = [Line.of_row(row) if row is not None and row.status is FollowUpStatus.DONE else Line.of_entry(entry, row)
+             for entry in entries for row in [stored.pop(entry.key, None)]]
+    lines += [Line.of_row(row) for row in stored.values() if row.status is FollowUpStatus.DONE]
+    return Agenda(day=today, coordinator=coordinator, rows=sorted(lines, key=_order), interventions=helps)
+
+
+def build(session: Session, *, now: datetime, tz: ZoneInfo, calendar: Calendar,
+          coordinator: Person | None = None, project: str | None = None) -> Agenda:
+    """:func:`compute`, and the day's open entries stored under their keys (ids for ``luodi followup done``)."""
+    today = to_local(now, tz).date()
+    items = agenda_facts.open_items(session, coordinator_id=coordinator.id if coordinator else None, project=project)
+    entries, helps = _entries(session, items, today=today, now=now, tz=tz, calendar=calendar)
+    rows = _store(session, entries, day=today, coordinator=coordinator, now=now)
+    return Agenda(day=today, coordinator=coordinator, rows=[Line.of_row(row) for row in rows], interventions=helps)
+
+
+def _entries(session: Session, items: list[Item], *, today: date, now: datetime, tz: ZoneInfo,
+             calendar: Calendar) -> tuple[list[Entry], dict[int, list[Intervention]]]:
     facts = agenda_facts.item_facts(session, items, tz=tz, today=today, now=now)
     blockers = agenda_facts.open_blockers(session, [item.id for item in items])
     entries: list[Entry] = []
@@ -93,8 +172,15 @@ def build(session: Session, *, now: datetime, tz: ZoneInfo, calendar: Calendar,
             entries.append(_item_entry(item, found, facts[item.id], today))
         if needs_intervention(found):
             helps[item.id] = interventions(facts[item.id])
-    rows = _store(session, entries, day=today, coordinator=coordinator, now=now)
-    return Agenda(day=today, coordinator=coordinator, rows=rows, interventions=helps)
+    return entries, helps
+
+
+def _stored(session: Session, *, day: date, coordinator: Person | None, keys: list[str]) -> dict[str, FollowUp]:
+    """The day's stored rows: the coordinator's, and those of the entries computed (by key)."""
+    query = select(FollowUp).where(FollowUp.day == day)
+    if coordinator is not None:
+        query = query.where(or_(FollowUp.coordinator_id == coordinator.id, FollowUp.key.in_(keys)))
+    return {row.key: row for row in session.scalars(query)}
 
 
 def _item_entry(item: Item, found: list[Reason], facts: ItemFacts, today: date) -> Entry:
@@ -116,11 +202,8 @@ def _message_facts(item: Item, today: date) -> MessageFacts:
 
 def _store(session: Session, entries: list[Entry], *, day: date, coordinator: Person | None,
            now: datetime) -> list[FollowUp]:
-    query = select(FollowUp).where(FollowUp.day == day)
-    if coordinator is not None:
-        query = query.where(FollowUp.coordinator_id == coordinator.id)
-    existing = {row.key: row for row in session.scalars(query)}
     wanted = {entry.key for entry in entries}
+    existing = _stored(session, day=day, coordinator=coordinator, keys=sorted(wanted))
     for entry in entries:
         row = existing.get(entry.key)
         if row is None:
@@ -141,35 +224,73 @@ def _store(session: Session, entries: list[Entry], *, day: date, coordinator: Pe
     return sorted(shown, key=_order)
 
 
-def _order(row: FollowUp) -> tuple[Any, ...]:
-    return (ORDER[Reason(row.reason)], row.item.due, row.item.code, row.id)
+def _order(row: FollowUp | Line) -> tuple[Any, ...]:
+    return (ORDER[Reason(row.reason)], row.item.due, row.item.code, row.key)
 
 
-def mark_done(session: Session, followup_id: int, outcome: str, *, actor: Actor, now: datetime) -> FollowUp:
-    """Record that the contact happened and what came of it. Raises NotFound, InvalidInput, Conflict."""
+def item_of(session: Session, ref: int | str) -> Item:
+    """The item a follow-up is about: ``ref`` is a stored id or an entry's slug. Raises NotFound."""
+    row = _stored_row(session, ref)
+    if row is not None:
+        return row.item
+    key = key_of(str(ref))
+    kind, _sep, rest = (key or "").partition(":")
+    number = int(rest.split("|")[0]) if key else 0
+    found: Item | None = None
+    if kind == "item":
+        found = session.get(Item, number)
+    elif kind == "blocker":
+        blocker = session.get(Blocker, number)
+        found = blocker.item if blocker is not None else None
+    if found is None:
+        raise NotFound("follow-up", str(ref))
+    return found
+
+
+def _stored_row(session: Session, ref: int | str) -> FollowUp | None:
+    if isinstance(ref, int) or str(ref).isdigit():
+        return session.get(FollowUp, int(ref)) if int(ref) < 2**31 else None
+    key = key_of(ref)
+    return session.scalar(select(FollowUp).where(FollowUp.key == key)) if key else None
+
+
+def mark_done(session: Session, ref: int | str, outcome: str, *, actor: Actor, now: datetime,
+              tz: ZoneInfo | None = None, calendar: Calendar | None = None) -> FollowUp:
+    """Record that the contact happened and what came of it; ``ref``: a stored id, or an entry's slug
+    (stored now, computed as the day's agenda shows it: needs ``tz`` and ``calendar``).
+    Raises NotFound, InvalidInput, Conflict."""
     outcome = outcome.strip()
     if not outcome:
         raise InvalidInput(_("Write the outcome of the follow-up."), field="outcome")
-    row = session.get(FollowUp, followup_id)
+    row = _stored_row(session, ref)
+    if row is None and key_of(str(ref)) is not None and tz is not None and calendar is not None:
+        row = _store_entry(session, item_of(session, ref), str(key_of(str(ref))), now=now, tz=tz, calendar=calendar)
     if row is None:
-        raise NotFound("follow-up", followup_id)
+        raise NotFound("follow-up", str(ref))
     if row.status is FollowUpStatus.DONE:
         raise Conflict(_("follow-up {id} is already done: {outcome}").format(id=row.id, outcome=row.outcome))
     row.status, row.outcome, row.done_at, row.done_by_id, row.updated_at = (
         FollowUpStatus.DONE, outcome, now, actor.person_id, now)
+    session.flush()
     record(session, actor=actor, at=now, entity="followup", entity_id=row.id, item_id=row.item_id, action="done",
            field="outcome", after=outcome)
     return row
 
 
-def open_count(session: Session, *, coordinator_id: int, day: date) -> int:
-    """How many of the day's stored follow-ups of a coordinator are still open (the navigation's badge).
-
-    Reads what the day's agenda stored (built when 今日跟进 is opened — the coordinator's landing
-    page — or by the daily digest); one indexed count (ix_followup_day).
-    """
-    from sqlalchemy import func
-
-    return int(session.scalar(select(func.count()).select_from(FollowUp).where(
-        FollowUp.day == day, FollowUp.coordinator_id == coordinator_id,
-        FollowUp.status == FollowUpStatus.OPEN)) or 0)
+def _store_entry(session: Session, item: Item, key: str, *, now: datetime, tz: ZoneInfo,
+                 calendar: Calendar) -> FollowUp:
+    """The entry ``key`` as the agenda computes it on its day (at ``now`` when that is today, else 09:00)."""
+    day = date.fromisoformat(key.rsplit("|", 1)[1])
+    moment = now if to_local(now, tz).date() == day else datetime.combine(day, time(9), tzinfo=tz)
+    entries, _helps = _entries(session, [item], today=day, now=moment, tz=tz, calendar=calendar)
+    entry = next((e for e in entries if e.key == key), None)
+    if entry is None:
+        raise Conflict(_("This follow-up is no longer on the list of {day}: its reason went away meanwhile.")
+                       .format(day=day.isoformat()))
+    row = FollowUp(key=key, day=day, item_id=item.id, person_id=item.owner_id,
+                   coordinator_id=agenda_facts.coordinator_of(item), created_at=now, updated_at=now, item=item,
+                   person=item.owner, blocker_id=entry.blocker.id if entry.blocker else None,
+                   reason=entry.reason.value, reasons=[r.value for r in entry.reasons], channel=entry.channel,
+                   message=entry.message, status=FollowUpStatus.OPEN)
+    session.add(row)
+    return row

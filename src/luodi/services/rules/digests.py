@@ -37,7 +37,7 @@ def today_view(agenda: Agenda, *, lang: str) -> TodayView:
     for row in agenda.rows:
         helps = agenda.interventions.get(row.item_id, []) if row.blocker_id is None else []
         lines.append(TodayLine(
-            id=row.id, code=row.item.code, title=row.item.title, owner=row.person.name,
+            id=row.id, key=row.slug, code=row.item.code, title=row.item.title, owner=row.person.name,
             reason=reason_label(Reason(row.reason), lang), channel=channel_label(ContactChannel(row.channel), lang),
             message=row.message, done=row.status is FollowUpStatus.DONE, outcome=row.outcome,
             responses=tuple(intervention_text(h, lang).response for h in helps), kind=row.reason,

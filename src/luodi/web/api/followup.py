@@ -13,14 +13,13 @@ from fastapi import APIRouter, Path, Query, Request
 from luodi.domain.roles import Permission
 from luodi.domain.scoring import SubmissionKind
 from luodi.i18n import translations
-from luodi.models import FollowUp, Person
+from luodi.models import Person
 from luodi.render.report_views import ReportItem
 from luodi.render.reports import risk_responses
 from luodi.services.accept import acceptance, closure, metrics, next_phase, submissions
 from luodi.services.accounts.access import Viewer
 from luodi.services.audit import Actor
 from luodi.services.capture import meetings
-from luodi.services.errors import NotFound
 from luodi.services.followup import blockers, cadence, followups, reports, standups
 from luodi.services.rules.rule_context import RuleContext
 from luodi.services.track import items
@@ -29,6 +28,8 @@ from luodi.web.auth import CurrentViewer
 from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, local_today
 from luodi.web.errors import ERROR_RESPONSES
 from luodi.web.forms.followup import require_reporter
+from luodi.web.pages.followup import FollowUpRef
+from luodi.web.pages.navigation import visible_agenda
 from luodi.web.templating import request_language
 
 router = APIRouter(prefix="/api/v1", tags=["follow-up"], responses=ERROR_RESPONSES)
@@ -48,31 +49,27 @@ def _line(item: ReportItem) -> schema.ReportLine:
 
 
 @router.get("/today", response_model=schema.Today)
-def today(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def today(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
           everyone: Annotated[bool, Query(alias="all", description="Every coordinator's (admins)")] = False
           ) -> schema.Today:
-    """The viewer's follow-ups today, blockers first (FU-5). Not a pure read: the day's follow-ups
-    are stored on the first look (their outcomes are recorded against them), so the main session."""
+    """The viewer's follow-ups today, blockers first (FU-5), computed on read: an entry is stored
+    (``id``) once marked done; until then ``key`` names it."""
     coordinator = None if everyone and viewer.is_admin else session.get_one(Person, viewer.person_id)
-    agenda = followups.build(session, now=clock.now(), tz=settings.tz,
-                             calendar=RuleContext.from_settings(settings).calendar, coordinator=coordinator)
-    agenda.rows = [row for row in agenda.rows if viewer.can(Permission.READ, row.item.project_id)]
+    agenda = visible_agenda(session, viewer, now=clock.now(), settings=settings, coordinator=coordinator)
     document = agenda.to_json(request_language(request))
     session.commit()
     return schema.Today.model_validate(document)
 
 
-@router.post("/followups/{followup_id}/done", response_model=schema.FollowUpPublic)
-def followup_done(request: Request, followup_id: Id, body: schema.FollowUpDone, session: SessionDep,
-                  clock: ClockDep, viewer: CurrentViewer) -> schema.FollowUpPublic:
-    row = session.get(FollowUp, followup_id)
-    if row is None:
-        raise NotFound("follow-up", followup_id)
-    viewer.require_item(Permission.EDIT, row.item)
-    followups.mark_done(session, followup_id, body.outcome, actor=Actor.person(viewer.person_id, "api"),
-                        now=clock.now())
+@router.post("/followups/{ref}/done", response_model=schema.FollowUpPublic)
+def followup_done(request: Request, ref: FollowUpRef, body: schema.FollowUpDone, session: SessionDep,
+                  settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer) -> schema.FollowUpPublic:
+    """Mark one follow-up done with its outcome: ``ref`` is its ``key`` from /today (or a stored ``id``)."""
+    viewer.require_item(Permission.EDIT, followups.item_of(session, ref))
+    row = followups.mark_done(session, ref, body.outcome, actor=Actor.person(viewer.person_id, "api"),
+                              now=clock.now(), tz=settings.tz, calendar=RuleContext.from_settings(settings).calendar)
     session.commit()
-    agenda = followups.Agenda(day=row.day, coordinator=None, rows=[row], interventions={})
+    agenda = followups.Agenda(day=row.day, coordinator=None, rows=[followups.Line.of_row(row)], interventions={})
     return schema.FollowUpPublic.model_validate(agenda.to_json(request_language(request))["followups"][0])
 
 

@@ -34,7 +34,8 @@ class FollowUpIntervention(BaseModel):
 
 
 class FollowUpPublic(BaseModel):
-    id: int
+    id: int | None = Field(description="The stored follow-up's id; null until it is marked done")
+    key: str = Field(description="The entry's key for the day (item-12-2026-09-28), for …/followups/{key}/done")
     item: str = Field(description="The item's code, T001")
     owner: str
     reason: str = Field(description="blocker | unconfirmed | at_risk | overdue | not_started | due_soon | "

@@ -32,11 +32,14 @@ from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, lo
 from luodi.web.forms.followup import day_param, parse_date, parse_day, require_reporter, verdict_from_form
 from luodi.web.pages import reports as followup_reports
 from luodi.web.pages.followup_contexts import ItemFollowUpPage, StandupPage, TodayPage
+from luodi.web.pages.navigation import visible_agenda
 from luodi.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
 router.include_router(followup_reports.router)
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# A stored follow-up's id, or a computed entry's slug (item-12-2026-09-28, blocker-3-2026-09-28).
+FollowUpRef = Annotated[str, Path(pattern=r"^([0-9]{1,10}|(item|blocker)-[0-9]{1,10}-[0-9]{4}-[0-9]{2}-[0-9]{2})$")]
 Text = Annotated[str, Form(max_length=5000)]
 
 
@@ -45,35 +48,33 @@ def _actor(viewer: Viewer) -> Actor:
 
 
 @router.get("/today", response_class=HTMLResponse)
-def today(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
+def today(request: Request, session: ReadSessionDep, settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer,
           day: day_param = None, error: str | None = None) -> HTMLResponse:
-    """The viewer's follow-ups of the day (an admin may look at everyone's with ?all=1). Not a pure
-    read: the day's follow-ups are stored on the first look, so the main session."""
+    """The viewer's follow-ups of the day (an admin may look at everyone's with ?all=1), computed on
+    read: nothing is stored until an entry is marked done."""
     moment = parse_day(day, settings=settings, clock=clock)
     everyone = viewer.is_admin and request.query_params.get("all") == "1"
     coordinator = None if everyone else session.get_one(Person, viewer.person_id)
-    agenda = followups.build(session, now=moment, tz=settings.tz, calendar=RuleContext.from_settings(settings).calendar,
-                             coordinator=coordinator)
-    shown = [row for row in agenda.rows if viewer.can(Permission.READ, row.item.project_id)]
-    agenda.rows = shown
+    agenda = visible_agenda(session, viewer, now=moment, settings=settings, coordinator=coordinator)
     open_blockers = [b for b in session.scalars(select(Blocker).where(
-        Blocker.id.in_([r.blocker_id for r in shown if r.blocker_id])))]
-    session.commit()
+        Blocker.id.in_([r.blocker_id for r in agenda.rows if r.blocker_id])))]
     page = TodayPage(view=digests.today_view(agenda, lang=request_language(request)), day=agenda.day,
                      coordinator=coordinator.name if coordinator else None, can_edit=viewer.can_edit_somewhere,
                      blockers=open_blockers, error=error)
-    return render(request, "followup/today.html", page=page)
+    session.commit()
+    return render(request, "followup/today.html", status_code=400 if error else 200, page=page)
 
 
-@router.post("/followups/{followup_id}/done", response_model=None)
-def followup_done(followup_id: ItemId, session: SessionDep, clock: ClockDep, viewer: CurrentViewer,
-                  outcome: Text = "") -> Response:
-    from luodi.models import FollowUp
-
-    row = session.get(FollowUp, followup_id)
-    if row is not None:
-        viewer.require_item(Permission.EDIT, row.item)
-    followups.mark_done(session, followup_id, outcome, actor=_actor(viewer), now=clock.now())
+@router.post("/followups/{ref}/done", response_model=None)
+def followup_done(request: Request, ref: FollowUpRef, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+                  viewer: CurrentViewer, outcome: Text = "") -> Response:
+    viewer.require_item(Permission.EDIT, followups.item_of(session, ref))
+    try:
+        followups.mark_done(session, ref, outcome, actor=_actor(viewer), now=clock.now(), tz=settings.tz,
+                            calendar=RuleContext.from_settings(settings).calendar)
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        return today(request, session, settings, clock, viewer, None, exc.message)
     session.commit()
     return see_other("/today")
 

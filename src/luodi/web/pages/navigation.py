@@ -1,18 +1,24 @@
 """The header's navigation by the article's steps, and where each role lands after logging in.
 
 A coordinator starts from 今日跟进 (with the count of today's open follow-ups); an owner from
-我的行动项; everyone else from the board. The badge is one indexed count on the read-only engine
-(services.followup.followups.open_count), in a session of its own.
+我的行动项; everyone else from the board. The badge counts the open entries of the same agenda the
+page shows (:func:`visible_agenda`, computed on read: a fixed number of queries whatever the size),
+on the read-only engine, in a session of its own.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
+from datetime import datetime
 
-from luodi.domain.roles import Role
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from luodi.config import Settings
+from luodi.domain.roles import Permission, Role
+from luodi.models import Person
 from luodi.services.accounts.access import Viewer
 from luodi.services.followup import followups
-from luodi.web.deps import local_today
+from luodi.services.rules.rule_context import RuleContext
 from luodi.web.pages.contexts import Navigation
 
 
@@ -28,10 +34,20 @@ def landing(viewer: Viewer) -> str:
 def navigation(request: Request, viewer: Viewer) -> Navigation:
     coordinator = viewer.can_edit_somewhere
     count = 0
-    if coordinator:
+    if coordinator and viewer.person_id:
         settings, clock = request.app.state.settings, request.app.state.clock
         with request.app.state.read_sessionmaker() as session:
-            count = followups.open_count(session, coordinator_id=viewer.person_id,
-                                         day=local_today(settings, clock))
+            agenda = visible_agenda(session, viewer, now=clock.now(), settings=settings,
+                                    coordinator=session.get(Person, viewer.person_id))
+            count = agenda.open_count()
             session.commit()
     return Navigation(coordinator=coordinator, followups_today=count, admin=viewer.is_admin)
+
+
+def visible_agenda(session: Session, viewer: Viewer, *, now: datetime, settings: Settings,
+                   coordinator: Person | None) -> followups.Agenda:
+    """The day's agenda (computed on read) as the viewer may read it: 今日跟进, its API, the badge."""
+    agenda = followups.compute(session, now=now, tz=settings.tz, calendar=RuleContext.from_settings(settings).calendar,
+                               coordinator=coordinator)
+    agenda.rows = [row for row in agenda.rows if viewer.can(Permission.READ, row.item.project_id)]
+    return agenda
