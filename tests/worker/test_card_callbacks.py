@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import random
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,10 +17,9 @@ from sqlalchemy import func, select
 from luodi.clock import FrozenClock
 from luodi.config import Settings
 from luodi.models import CallbackReceipt, Item, ItemResponse, OutboxMessage, Person
-from luodi.services.rules.outbox import still_relevant
 from luodi.services.send import lists
-from luodi.worker.deliver import DeliveryPolicy, claim, deliver
 from luodi.worker.senders import Senders
+from support.directs import app_settings, drain, set_im_ids
 from support.fakeapps import DingTalkPlatform, FeishuPlatform, WeComPlatform, wecom_encrypt, wecom_signature
 from support.q4 import load_q4, local, open_session
 from support.server import running_server
@@ -31,13 +29,6 @@ SEND_AT = local(2026, 9, 26, 16, 10)
 FEISHU = {"小王": "ou_wang", "张经理": "ou_zhang", "小林": "ou_lin", "小李": "ou_li"}
 WECOM = {"小王": "WangXiao", "张经理": "ZhangJingli", "小林": "LinXiao", "小李": "LiXiao"}
 AES_KEY = base64.b64encode(os.urandom(32)).decode()[:43]
-
-
-def _drain(session, senders: Senders, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
-    policy = DeliveryPolicy()
-    while (row := claim(session, worker_id="w", now=clock.now(), policy=policy)) is not None:
-        deliver(session, row, worker_id="w", send=senders, relevant=still_relevant, clock=clock.now, policy=policy,
-                rng=random.Random(1))
 
 
 @dataclass(frozen=True)
@@ -66,17 +57,14 @@ def test_feishu_confirm_in_place_signed_encrypted_and_replays_refused(db_url: st
     stamp = lambda: clock.now().timestamp()  # noqa: E731
     with FeishuPlatform(app_id="cli_q4", app_secret="app-secret", users=set(FEISHU.values()), clock=stamp) as feishu, \
             SMTPSink() as sink, open_session(db_url) as session:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
-                            base_url="http://luodi.test", feishu_app_id="cli_q4", feishu_app_secret="app-secret",
-                            feishu_base_url=feishu.base_url, feishu_verification_token="vtoken",  # type: ignore[arg-type]
-                            feishu_encrypt_key="ekey-123")  # type: ignore[arg-type]
-        for person in session.scalars(select(Person)):
-            person.feishu_open_id = FEISHU.get(person.name)
+        settings = app_settings(db_url, sink=sink, feishu=feishu, feishu_verification_token="vtoken",
+                                feishu_encrypt_key="ekey-123")
+        set_im_ids(session, "feishu_open_id", FEISHU)
         session.commit()
         lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
         session.commit()
         senders = Senders(settings, clock=clock)
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         senders.close()
         session.rollback()
         card = next(s["card"] for s in feishu.sent if s["receive_id"] == "ou_wang")
@@ -152,17 +140,13 @@ def test_wecom_confirm_in_place_updates_the_card_and_replays_change_nothing(db_u
     stamp = lambda: clock.now().timestamp()  # noqa: E731
     with WeComPlatform(corp_id="ww_q4", corp_secret="wsecret", agent_id=1000002, users=set(WECOM.values()),
                        clock=stamp) as wecom, SMTPSink() as sink, open_session(db_url) as session:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
-                            base_url="http://luodi.test", wecom_corp_id="ww_q4", wecom_corp_secret="wsecret",
-                            wecom_agent_id=1000002, wecom_base_url=wecom.base_url,
-                            wecom_token="cbtoken", wecom_encoding_aes_key=AES_KEY)  # type: ignore[arg-type]
-        for person in session.scalars(select(Person)):
-            person.wecom_user_id = WECOM.get(person.name)
+        settings = app_settings(db_url, sink=sink, wecom=wecom, wecom_token="cbtoken", wecom_encoding_aes_key=AES_KEY)
+        set_im_ids(session, "wecom_user_id", WECOM)
         session.commit()
         lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
         session.commit()
         senders = Senders(settings, clock=clock)
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         session.rollback()
         sent = next(s for s in wecom.sent if s["touser"] == "WangXiao")
         card = sent["template_card"]
@@ -206,7 +190,7 @@ def test_wecom_confirm_in_place_updates_the_card_and_replays_change_nothing(db_u
             session.rollback()
 
         # The worker updates the card through WeCom's API: the button now says who confirmed.
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         senders.close()
         assert len(wecom.updates) == 1
         update = wecom.updates[0]
@@ -228,13 +212,9 @@ def test_dingtalk_card_confirms_in_place_updates_the_card_and_refuses_forged_sta
     with DingTalkPlatform(app_key="ding_q4", app_secret="dsecret", agent_id=4242, card_template_id="tpl-1.schema",
                           users=set(DINGTALK.values()), clock=stamp) as ding, \
             SMTPSink() as sink, open_session(db_url) as session:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
-                            base_url="http://luodi.test", dingtalk_app_key="ding_q4", dingtalk_app_secret="dsecret",
-                            dingtalk_agent_id=4242, dingtalk_base_url=ding.base_url,
-                            dingtalk_api_base_url=ding.base_url, dingtalk_card_template_id="tpl-1.schema",
-                            dingtalk_card_callback_secret="cb-secret")  # type: ignore[arg-type]
-        for person in session.scalars(select(Person)):
-            person.dingtalk_user_id = DINGTALK.get(person.name)
+        settings = app_settings(db_url, sink=sink, dingtalk=ding, dingtalk_card_template_id="tpl-1.schema",
+                                dingtalk_card_callback_secret="cb-secret")
+        set_im_ids(session, "dingtalk_user_id", DINGTALK)
         session.commit()
         owners = {DINGTALK[p.name] for p in session.scalars(select(Person).join(Item, Item.owner_id == Person.id))
                   if p.name in DINGTALK}
@@ -242,7 +222,7 @@ def test_dingtalk_card_confirms_in_place_updates_the_card_and_refuses_forged_sta
         lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
         session.commit()
         senders = Senders(settings, clock=clock)
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         session.rollback()
 
         # One direct card per owner, with the buttons; attendees who own nothing get a 工作通知.
@@ -296,7 +276,7 @@ def test_dingtalk_card_confirms_in_place_updates_the_card_and_refuses_forged_sta
             session.rollback()
 
         # The worker updates the card through DingTalk's card API: it now says who confirmed.
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         senders.close()
         assert len(ding.card_updates) == 1
         update = ding.card_updates[0]

@@ -5,20 +5,16 @@ a group endpoint."""
 
 from __future__ import annotations
 
-import random
-
 from sqlalchemy import select
 
 from luodi.clock import FrozenClock
-from luodi.config import Settings
 from luodi.domain.workdays import Calendar
 from luodi.models import OutboxMessage, Person
-from luodi.services.rules.outbox import still_relevant
 from luodi.services.rules.planning import plan
 from luodi.services.rules.rule_context import RuleContext
-from luodi.services.send import channels, lists
-from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.services.send import lists
 from luodi.worker.senders import Senders
+from support.directs import add_group_robots, app_settings, drain, set_im_ids
 from support.fakeapps import FeishuPlatform
 from support.fakebots import DingTalkBot
 from support.q4 import SHANGHAI, load_q4, local, open_session
@@ -29,32 +25,21 @@ ESCALATION = local(2026, 9, 30, 17, 5)
 IDS = {"小王": "ou_wang", "张经理": "ou_zhang", "小林": "ou_lin", "小李": "ou_li"}
 
 
-def _drain(session, senders: Senders, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
-    policy = DeliveryPolicy()
-    while (row := claim(session, worker_id="w", now=clock.now(), policy=policy)) is not None:
-        deliver(session, row, worker_id="w", send=senders, relevant=still_relevant, clock=clock.now, policy=policy,
-                rng=random.Random(1))
-
-
 def test_owner_card_with_buttons_group_gets_list_escalation_stays_private(db_url: str) -> None:
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
     with FeishuPlatform(app_id="cli_q4", app_secret="app-secret", users=set(IDS.values())) as feishu, \
             DingTalkBot(clock=lambda: clock.now().timestamp()) as group, SMTPSink() as sink, \
             open_session(db_url) as session:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
-                            base_url="http://luodi.test", feishu_app_id="cli_q4", feishu_app_secret="app-secret",
-                            feishu_base_url=feishu.base_url)
-        for person in session.scalars(select(Person)):
-            person.feishu_open_id = IDS.get(person.name)
+        settings = app_settings(db_url, sink=sink, feishu=feishu)
+        set_im_ids(session, "feishu_open_id", IDS)
         session.get_one(Person, 4).notify = "im"  # 小李 chose the app only: no email for him
-        channels.add(session, name="q4-group", kind="dingtalk", url=group.url, secret=None, project="Q4",
-                     now=SEND_AT)
+        add_group_robots(session, "Q4", {"q4-group": ("dingtalk", group)}, now=SEND_AT)
         session.commit()
         report = lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
         session.commit()
         senders = Senders(settings, clock=clock)
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
 
         # Each attendee with a Feishu id gets a direct card; an owner's has the four buttons.
         cards = {sent["receive_id"]: sent["card"] for sent in feishu.sent}
@@ -84,7 +69,7 @@ def test_owner_card_with_buttons_group_gets_list_escalation_stays_private(db_url
         assert any(f.rule_id == "escalate_due_end" for f in result.firings)
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("escalate_due_end%"))).all()
         assert rows and {r.channel for r in rows} <= {"email", "feishu_app"}  # never a group channel
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         senders.close()
         # Nothing of this pass (reminders, at-risk notices, the escalation) reached the group endpoint.
         assert len(group.requests) == group_before

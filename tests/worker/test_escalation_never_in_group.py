@@ -7,20 +7,16 @@ and by email, and nobody else."""
 
 from __future__ import annotations
 
-import random
-
 from sqlalchemy import select
 
 from luodi.clock import FrozenClock
-from luodi.config import Settings
 from luodi.domain.workdays import Calendar
 from luodi.models import OutboxMessage, Person
-from luodi.services.rules.outbox import still_relevant
 from luodi.services.rules.planning import plan
 from luodi.services.rules.rule_context import RuleContext
-from luodi.services.send import channels, lists
-from luodi.worker.deliver import DeliveryPolicy, claim, deliver
+from luodi.services.send import lists
 from luodi.worker.senders import Senders
+from support.directs import add_group_robots, app_settings, drain, set_im_ids
 from support.fakeapps import DingTalkPlatform, FeishuPlatform, WeComPlatform
 from support.fakebots import DingTalkBot, FeishuBot, WeComBot
 from support.q4 import SHANGHAI, load_q4, local, open_session
@@ -29,13 +25,6 @@ from support.smtpd import SMTPSink
 SEND_AT = local(2026, 9, 26, 16, 10)
 ESCALATION = local(2026, 9, 30, 17, 5)
 NAMES = {"小王": "wang", "张经理": "zhang", "小林": "lin", "小李": "li", "小陈": "chen"}
-
-
-def _drain(session, senders: Senders, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
-    policy = DeliveryPolicy()
-    while (row := claim(session, worker_id="w", now=clock.now(), policy=policy)) is not None:
-        deliver(session, row, worker_id="w", send=senders, relevant=still_relevant, clock=clock.now, policy=policy,
-                rng=random.Random(1))
 
 
 def test_escalation_reaches_the_supervisor_and_coordinator_on_every_app_and_no_group(db_url: str) -> None:
@@ -50,26 +39,18 @@ def test_escalation_reaches_the_supervisor_and_coordinator_on_every_app_and_no_g
                           users={f"wc_{n}" for n in NAMES.values()}) as wecom, \
             FeishuBot(clock=now) as feishu_group, DingTalkBot(clock=now) as dingtalk_group, \
             WeComBot(clock=now) as wecom_group, SMTPSink() as sink, open_session(db_url) as session:
-        settings = Settings(
-            database_url=db_url, secret_key="k" * 24, smtp_port=sink.port, base_url="http://luodi.test",  # type: ignore[arg-type]
-            feishu_app_id="cli_q4", feishu_app_secret="fs-secret", feishu_base_url=feishu.base_url,  # type: ignore[arg-type]
-            dingtalk_app_key="ding_q4", dingtalk_app_secret="dt-secret", dingtalk_agent_id=7,  # type: ignore[arg-type]
-            dingtalk_base_url=dingtalk.base_url, wecom_corp_id="ww_q4", wecom_corp_secret="wc-secret",  # type: ignore[arg-type]
-            wecom_agent_id=1000002, wecom_base_url=wecom.base_url)
+        settings = app_settings(db_url, sink=sink, feishu=feishu, dingtalk=dingtalk, wecom=wecom)
         assert set(settings.direct_apps) == {"feishu_app", "dingtalk_app", "wecom_app"}
-        for person in session.scalars(select(Person)):
-            if person.name in NAMES:
-                short = NAMES[person.name]
-                person.feishu_open_id, person.dingtalk_user_id, person.wecom_user_id = \
-                    f"ou_{short}", f"dt_{short}", f"wc_{short}"
-        for name, kind, bot in (("q4-feishu", "feishu", feishu_group), ("q4-dingtalk", "dingtalk", dingtalk_group),
-                                ("q4-wecom", "wecom", wecom_group)):
-            channels.add(session, name=name, kind=kind, url=bot.url, secret=None, project="Q4", now=SEND_AT)
+        for field, prefix in (("feishu_open_id", "ou"), ("dingtalk_user_id", "dt"), ("wecom_user_id", "wc")):
+            set_im_ids(session, field, {name: f"{prefix}_{short}" for name, short in NAMES.items()})
+        add_group_robots(session, "Q4", {"q4-feishu": ("feishu", feishu_group),
+                                         "q4-dingtalk": ("dingtalk", dingtalk_group),
+                                         "q4-wecom": ("wecom", wecom_group)}, now=SEND_AT)
         session.commit()
         lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
         session.commit()
         senders = Senders(settings, clock=clock)
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         groups = {"feishu": feishu_group, "dingtalk": dingtalk_group, "wecom": wecom_group}
         # The list as sent reached each group once (the route's default for the list).
         assert {kind: len(bot.accepted) for kind, bot in groups.items()} == {"feishu": 1, "dingtalk": 1, "wecom": 1}
@@ -84,7 +65,7 @@ def test_escalation_reaches_the_supervisor_and_coordinator_on_every_app_and_no_g
         assert any(f.rule_id == "escalate_due_end" for f in result.firings)
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("escalate_due_end%"))).all()
         assert {r.channel for r in rows} == {"email", "feishu_app", "dingtalk_app", "wecom_app"}
-        _drain(session, senders, clock)
+        drain(session, senders, clock)
         senders.close()
 
         # Not one request of the due-day pass reached any group endpoint.

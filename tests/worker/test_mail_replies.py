@@ -6,7 +6,6 @@ workers reading the same mailbox handle each message once."""
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from datetime import timedelta
@@ -16,17 +15,14 @@ from email.utils import parseaddr
 from sqlalchemy import select
 
 from luodi.clock import FrozenClock
-from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
 from luodi.domain.enums import ResponseKind
 from luodi.domain.workdays import Calendar
 from luodi.models import Item, ItemResponse, MailReceipt, Person
 from luodi.services.followup import followups
-from luodi.services.send import lists, replies
-from luodi.worker.deliver import DeliveryPolicy
-from luodi.worker.loop import deliver_step
+from luodi.services.send import replies
 from luodi.worker.mailbox import MailboxReader
-from luodi.worker.senders import Senders
+from support.directs import mail_the_list, replies_settings
 from support.imapd import Dovecot
 from support.q4 import SHANGHAI, load_q4, local, open_session
 from support.smtpd import SMTPSink
@@ -60,22 +56,9 @@ def test_reply_confirms_question_reaches_followups_auto_replies_and_strangers_ig
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
     with SMTPSink() as sink, Dovecot(user="luodi", password="mailpass") as imap, open_session(db_url) as session:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
-                            smtp_from="luodi <luodi@example.com>", base_url="http://luodi.test",
-                            imap_host="127.0.0.1", imap_port=imap.port, imap_tls="none", imap_user="luodi",
-                            imap_password="mailpass", imap_address="luodi@example.com")  # type: ignore[arg-type]
-        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
-        session.commit()
-        senders = Senders(settings, clock=clock)
-        import random
-
-        from luodi.worker.deliver import DeliveryPolicy
-        from luodi.worker.loop import deliver_step
-        while deliver_step(session, worker_id="w", clock=clock, senders=senders, policy=DeliveryPolicy(),
-                           rng=random.Random(1)):
-            pass
-        senders.close()
-        received = {m.envelope_to[0]: m.parsed() for m in sink.messages}
+        settings = replies_settings(db_url, sink, imap, smtp_from="luodi <luodi@example.com>",
+                                    base_url="http://luodi.test")
+        received = mail_the_list(session, settings, clock, sink)
         wang, li = received["xiaowang@example.com"], received["xiaoli@example.com"]
         # Each recipient's copy carries their own signed Reply-To plus-tag.
         tags = {parseaddr(str(m["Reply-To"]))[1] for m in received.values()}
@@ -138,19 +121,8 @@ def test_the_worker_thread_waits_with_idle_and_confirms_when_the_reply_arrives(d
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
     with SMTPSink() as sink, Dovecot(user="luodi", password="mailpass") as imap, open_session(db_url) as session:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port,  # type: ignore[arg-type]
-                            imap_host="127.0.0.1", imap_port=imap.port, imap_tls="none", imap_user="luodi",
-                            imap_password="mailpass", imap_address="luodi@example.com",  # type: ignore[arg-type]
-                            imap_poll_seconds=120)
-        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(settings))
-        session.commit()
-        senders = Senders(settings, clock=clock)
-        while deliver_step(session, worker_id="w", clock=clock, senders=senders, policy=DeliveryPolicy(),
-                           rng=random.Random(1)):
-            pass
-        senders.close()
-        session.rollback()
-        wang = next(m.parsed() for m in sink.messages if m.envelope_to[0] == "xiaowang@example.com")
+        settings = replies_settings(db_url, sink, imap, imap_poll_seconds=120)
+        wang = mail_the_list(session, settings, clock, sink)["xiaowang@example.com"]
         engine = make_engine(db_url)
         reader = MailboxReader(settings, make_sessionmaker(engine), clock)
         stopping = threading.Event()
@@ -188,18 +160,8 @@ def test_a_reply_to_a_list_sent_before_a_key_rotation_still_verifies(db_url: str
     clock = FrozenClock(SEND_AT)
     old, new = "o" * 24, "n" * 24
     with SMTPSink() as sink, Dovecot(user="luodi", password="mailpass") as imap, open_session(db_url) as session:
-        common = dict(database_url=db_url, smtp_port=sink.port, imap_host="127.0.0.1", imap_port=imap.port,
-                      imap_tls="none", imap_user="luodi", imap_password="mailpass", imap_address="luodi@example.com")
-        before = Settings(secret_keys=old, **common)  # type: ignore[arg-type]
-        lists.send(session, 1, resend=False, now=SEND_AT, options=lists.SendOptions.from_settings(before))
-        session.commit()
-        senders = Senders(before, clock=clock)
-        while deliver_step(session, worker_id="w", clock=clock, senders=senders, policy=DeliveryPolicy(),
-                           rng=random.Random(1)):
-            pass
-        senders.close()
-        session.rollback()
-        received = {m.envelope_to[0]: m.parsed() for m in sink.messages}
+        before = replies_settings(db_url, sink, imap, secret_key="", secret_keys=old)
+        received = mail_the_list(session, before, clock, sink)
         wang, li = received["xiaowang@example.com"], received["xiaoli@example.com"]
         for original, sender, address in (
                 (wang, "xiaowang@example.com", str(wang["Reply-To"])),
@@ -212,7 +174,7 @@ def test_a_reply_to_a_list_sent_before_a_key_rotation_still_verifies(db_url: str
             reply.set_content("收到")
             imap.append(reply.as_bytes())
 
-        rotated = Settings(secret_keys=f"{new},{old}", **common)  # type: ignore[arg-type]
+        rotated = replies_settings(db_url, sink, imap, secret_key="", secret_keys=f"{new},{old}")
         assert rotated.signing_keys[0] == new
         engine = make_engine(db_url)
         reader = MailboxReader(rotated, make_sessionmaker(engine), clock)
