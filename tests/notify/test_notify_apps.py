@@ -112,6 +112,41 @@ def test_dingtalk_work_notice_action_card_with_link_buttons(http: httpx.Client) 
         assert unknown.value.permanent and "33012" in unknown.value.message
 
 
+def test_dingtalk_interactive_card_through_the_card_api_token_refreshed_once_errors_mapped(
+        http: httpx.Client) -> None:
+    """With a card template (the card callback set up) an owner's copy is an interactive card:
+    createAndDeliver with the new API's token, refreshed once when refused; an unknown person is
+    permanent; a card_update message updates the delivered card; a wrong secret is permanent and
+    never echoed."""
+    with DingTalkPlatform(app_key="dingkey", app_secret="dsecret", agent_id=42, card_template_id="tpl.schema",
+                          users={"wang01"}) as ding:
+        config = {"app_key": "dingkey", "app_secret": "dsecret", "agent_id": 42, "base_url": ding.base_url,
+                  "api_base_url": ding.base_url, "card_template_id": "tpl.schema"}
+        transport = build_transport("dingtalk_app", config, http=http, tokens=TokenCache())
+        transport.send(message("wang01"))
+        card = ding.cards["luodi-outbox-7-abc"]  # the outTrackId names the outbox row
+        params = card["cardData"]["cardParamMap"]
+        assert card["openSpaceId"] == "dtv1.card//IM_ROBOT.wang01" and card["callbackType"] == "HTTP"
+        assert params["confirm_label"] == "确认收到" and params["view_url"] == LINK and len(params["markdown"]) <= 1000
+        assert not any(e.get("userid_list") for e in ding.sent)  # no 工作通知 besides
+        fetches = ding.token_fetches
+        ding.expire_tokens()
+        transport.send(message("wang01", message_id="<outbox-8.def@luodi>"))
+        assert ding.token_fetches == fetches + 1 and set(ding.cards) == {"luodi-outbox-7-abc", "luodi-outbox-8-def"}
+        with pytest.raises(TransportError) as unknown:
+            transport.send(message("nobody", message_id="<outbox-9.fed@luodi>"))
+        assert unknown.value.permanent and "param.userIdNotExist" in unknown.value.message
+        transport.send(Message(message_id="<outbox-10.aaa@luodi>", subject="已确认", text="", recipient="wang01",
+                               card_update={"out_track_id": "luodi-outbox-7-abc", "status": "confirmed",
+                                            "confirmed_text": "小王 已于 09-26 16:12 确认收到"}))
+        assert ding.cards["luodi-outbox-7-abc"]["cardData"]["cardParamMap"]["status"] == "confirmed"
+        assert ding.card_updates[0]["cardUpdateOptions"] == {"updateCardDataByKey": True}
+        wrong = build_transport("dingtalk_app", config | {"app_secret": "not-it"}, http=http, tokens=TokenCache())
+        with pytest.raises(TransportError) as refused:
+            wrong.send(message("wang01", message_id="<outbox-11.bbb@luodi>"))
+        assert refused.value.permanent and "not-it" not in refused.value.message
+
+
 def test_wecom_template_card_interactive_and_invalid_user(http: httpx.Client) -> None:
     with WeComPlatform(corp_id="ww1", corp_secret="wsecret", agent_id=1000002, users={"WangXiao"}) as wecom:
         config = {"corp_id": "ww1", "corp_secret": "wsecret", "agent_id": 1000002, "base_url": wecom.base_url,

@@ -236,7 +236,7 @@ def test_dingtalk_card_confirms_in_place_updates_the_card_and_refuses_forged_sta
         assert (params["confirm_label"], params["question_label"], params["reschedule_label"], params["view_label"]) \
             == ("确认收到", "有问题", "申请改期", "查看")
         assert params["status"] == "pending" and params["question_url"].startswith("http://luodi.test/c/")
-        assert "【行动项】" in params["title"] and "/c/" not in card["outTrackId"]  # the token stays in luodi
+        assert "【行动项】" in params["title"] and "/c/" not in card["outTrackId"]  # it names the row, not a token
         track = card["outTrackId"]
         confirm = {"luodi": "confirm"}  # the template's 回传请求 parameters
 

@@ -100,7 +100,7 @@ def dingtalk_action_card(title: str, markdown: str, buttons: list[Button]) -> di
 # DingTalk interactive card (互动卡片): a template built in DingTalk's 卡片平台 (docs/channels.md)
 # filled with these string variables; its 确认收到 button is a 回传请求 with the parameters
 # ``{"luodi": "confirm"}``, the others open ``*_url``. The card's outTrackId names the outbox row
-# that sent it, so the callback finds the owner's signed token without it ever leaving luodi.
+# that sent it: the callback carries only the template's parameters, the token is read from the row.
 DINGTALK_TRACK_PREFIX = "luodi-"
 
 
