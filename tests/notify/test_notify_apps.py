@@ -166,3 +166,23 @@ def test_wecom_template_card_interactive_and_invalid_user(http: httpx.Client) ->
         plain = build_transport("wecom_app", config | {"interactive": False}, http=http, tokens=TokenCache())
         plain.send(message("WangXiao"))
         assert wecom.sent[-1]["template_card"]["card_type"] == "text_notice"  # no callback URL: links only
+
+
+def test_dingtalk_and_wecom_apps_rate_limit_codes_are_temporary(http: httpx.Client) -> None:
+    """Over the app's send limit each platform answers its own code (DingTalk 143103, the per-app
+    QPM; WeCom 45009, API frequency): temporary with a wait, never permanent, nothing dropped."""
+    with DingTalkPlatform(app_key="dingkey", app_secret="dsecret", agent_id=42, users={"wang01"}) as ding, \
+            WeComPlatform(corp_id="ww1", corp_secret="wsecret", agent_id=1000002, users={"WangXiao"}) as wecom:
+        apps = [(build_transport("dingtalk_app", {"app_key": "dingkey", "app_secret": "dsecret", "agent_id": 42,
+                                                  "base_url": ding.base_url}, http=http, tokens=TokenCache()),
+                 ding, "wang01", "143103"),
+                (build_transport("wecom_app", {"corp_id": "ww1", "corp_secret": "wsecret", "agent_id": 1000002,
+                                               "base_url": wecom.base_url}, http=http, tokens=TokenCache()),
+                 wecom, "WangXiao", "45009")]
+        for transport, platform, person, code in apps:
+            platform.limit = (1, 60.0)
+            transport.send(message(person))
+            with pytest.raises(TransportError) as limited:
+                transport.send(message(person))
+            assert not limited.value.permanent and limited.value.retry_after and code in limited.value.message
+            assert len(platform.sent) == 1
