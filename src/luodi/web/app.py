@@ -24,7 +24,8 @@ API_DESCRIPTION = """luodi's REST API (INT-4). Authenticate with a personal toke
 
 Item responses carry an `ETag` (the item's version). `PATCH /api/v1/items/{id}` and
 `POST /api/v1/items/{id}/status` need `If-Match` with that ETag: a stale one is refused with 412,
-a missing one with 428. Errors are `{"detail": [{"field": …, "message": …}]}`."""
+a missing one with 428. Errors are `{"detail": [{"field": …, "message": …}]}` in the language of the
+token's user (or `Accept-Language`); each operation lists the error statuses it can answer."""
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> FastAPI:
@@ -43,6 +44,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
     app.state.clock = clock or settings.make_clock()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _include_routers(app)
+    from luodi.web.api import contract
+
+    app.openapi = lambda: contract.openapi(app)  # type: ignore[method-assign]
     if settings.api_docs_served:   # off in production unless LUODI_API_DOCS=1
         from luodi.web.api import docs as api_docs
 

@@ -99,6 +99,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     with use_language(request_language(request)):
         message = _("Page not found.") if exc.status_code == 404 else str(exc.detail)
+        if exc.status_code == 400 and is_api(request):   # FastAPI could not decode the body
+            message = _("The request body could not be read: send JSON in UTF-8.")
     if is_api(request):
         return api_error(exc.status_code, [{"field": None, "message": message}], dict(exc.headers or {}) or None)
     return _message_page(request, exc.status_code, message)
@@ -110,12 +112,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, stale_data)
     app.add_exception_handler(HTTPException, http_error)
 
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": description} for code, description in (
-        (400, "Bad input: the field and the reason"), (401, "No or invalid bearer token"),
-        (403, "The token's user or a read-only token may not do this"), (404, "Not found or not readable"),
-        (409, "The item's state forbids the change (or it changed meanwhile)"),
-        (422, "The request does not match the schema"),
-    )
-}

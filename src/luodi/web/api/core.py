@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -18,7 +18,8 @@ from luodi.services.capture.meeting_list import visible_meetings
 from luodi.services.errors import Forbidden, InvalidInput, Unauthenticated
 from luodi.services.send import confirmations, tokens
 from luodi.services.send.status import meeting_status
-from luodi.web.api.items import readable, to_public
+from luodi.web.api.contract import BEARER, BEARER_OR_LINK, errors, operation_id, with_etag
+from luodi.web.api.items import etag, readable, to_public
 from luodi.web.api.schemas import (
     CallEntry,
     ConfirmationRow,
@@ -35,32 +36,38 @@ from luodi.web.api.schemas import (
 )
 from luodi.web.auth import CurrentViewer, OptionalViewer
 from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep
-from luodi.web.errors import ERROR_RESPONSES, api_error
+from luodi.web.errors import api_error
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(BEARER)], generate_unique_id_function=operation_id)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="The id from a list or an earlier answer")]
 
 
-@router.get("/me", response_model=Me, tags=["people"])
+@router.get("/me", response_model=Me, tags=["people"], summary="Who the token is", responses=errors())
 def me(viewer: CurrentViewer) -> Me:
-    """The token's user and their roles."""
+    """The token's user, the person they are in the directory, and their roles per project: a quick
+    check that a token works, and what it may do."""
     roles = {str(project) if project else "*": sorted(role.value for role in held)
              for project, held in viewer.roles.items()}
     return Me(name=viewer.name, person=viewer.person_name, admin=viewer.is_admin, language=viewer.language,
               read_only=viewer.read_only, roles=roles)
 
 
-@router.get("/meetings", response_model=MeetingList, tags=["meetings"])
+@router.get("/meetings", response_model=MeetingList, tags=["meetings"], summary="List meetings",
+            responses=errors(422))
 def list_meetings(session: ReadSessionDep, viewer: CurrentViewer, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> MeetingList:
+    """The meetings the token's user may read, newest first, with how many of their items are confirmed."""
     rows = visible_meetings(session, viewer, limit=limit, offset=offset)
     return MeetingList(meetings=[MeetingSummary(**row) for row in rows], limit=limit, offset=offset)
 
 
-@router.post("/meetings", response_model=ImportResult, tags=["meetings"])
+@router.post("/meetings", response_model=ImportResult, tags=["meetings"], summary="Import a meeting's action list",
+             responses=errors(400, 403, 404, 422))
 def import_meeting(body: MeetingImport, session: SessionDep, settings: SettingsDep, clock: ClockDep,
                    viewer: CurrentViewer) -> ImportResult | JSONResponse:
-    """Import an action-list Markdown (CAP-2) in one transaction; lint errors write nothing (400)."""
+    """Import the action list of a meeting, written as Markdown (docs/action-list.md), in one
+    transaction. The list is checked first: with any error nothing is written and the answer is 400
+    naming each line; warnings are returned with the result. `dry_run` checks and shows, writes nothing."""
     from luodi.services.capture import meeting_edits
 
     now = clock.now()
@@ -87,17 +94,21 @@ def _title(markdown: str) -> str:
     return parsed.meeting.title
 
 
-@router.get("/meetings/{meeting_id}", response_model=MeetingPublic, tags=["meetings"])
+@router.get("/meetings/{meeting_id}", response_model=MeetingPublic, tags=["meetings"], summary="Read one meeting",
+            responses=errors(404, 422))
 def get_meeting(meeting_id: Id, session: ReadSessionDep, viewer: CurrentViewer) -> MeetingPublic:
+    """The meeting's facts and decisions, when its list was sent and until when owners confirm."""
     found = meetings.get(session, meeting_id)
     viewer.require(Permission.READ, found.project_id, what="meeting", key=meeting_id)
     return MeetingPublic(**meetings.meeting_public(found))
 
 
-@router.get("/meetings/{meeting_id}/confirmations", response_model=Confirmations, tags=["meetings"])
+@router.get("/meetings/{meeting_id}/confirmations", response_model=Confirmations, tags=["meetings"],
+            summary="Who confirmed a meeting's items", responses=errors(404, 422))
 def meeting_confirmations(meeting_id: Id, session: ReadSessionDep, clock: ClockDep,
                           viewer: CurrentViewer) -> Confirmations:
-    """Who confirmed; after the deadline, the call list (CONF-1)."""
+    """Each item of the meeting and whether its owner confirmed 收到并理解; once the deadline has
+    passed, `call_list` names the owners to phone, with their numbers."""
     found = meetings.get(session, meeting_id)
     viewer.require(Permission.READ, found.project_id, what="meeting", key=meeting_id)
     status = meeting_status(session, meeting_id, at=clock.now())
@@ -107,14 +118,18 @@ def meeting_confirmations(meeting_id: Id, session: ReadSessionDep, clock: ClockD
         call_list=[CallEntry(owner=c.owner, phone=c.phone, items=c.items) for c in status.call_list])
 
 
-@router.get("/people", response_model=list[PersonPublic], tags=["people"])
+@router.get("/people", response_model=list[PersonPublic], tags=["people"], summary="List the directory",
+            responses=errors(422))
 def list_people(session: ReadSessionDep, viewer: CurrentViewer, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[PersonPublic]:
+    """The people items can be given to, by name, one page at a time."""
     return [PersonPublic(**_person(p)) for p in people.list_people(session, limit=limit, offset=offset)]
 
 
-@router.get("/people/{person_id}", response_model=PersonPublic, tags=["people"])
+@router.get("/people/{person_id}", response_model=PersonPublic, tags=["people"], summary="Read one person",
+            responses=errors(404, 422))
 def get_person(person_id: Id, session: ReadSessionDep, viewer: CurrentViewer) -> PersonPublic:
+    """One person of the directory: how to reach them, their supervisor and language."""
     found = session.scalar(select(Person).where(Person.id == person_id))
     if found is None:
         from luodi.services.errors import NotFound
@@ -128,10 +143,13 @@ def _person(person: Person) -> dict[str, Any]:
     return {key: data[key] for key in ("id", "name", "email", "phone", "supervisor", "language")}
 
 
-@router.post("/items/{item_id}/confirm", response_model=ItemPublic, tags=["items"])
-def confirm_item(item_id: Id, body: ConfirmRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep,
-                 viewer: OptionalViewer) -> ItemPublic:
-    """Confirm one item as its owner: with the confirmation link's token, or as the bearer token's user."""
+@router.post("/items/{item_id}/confirm", response_model=ItemPublic, tags=["items"], summary="Confirm an item",
+             responses={**errors(400, 403, 404, 410, 412, 422), **with_etag()}, openapi_extra=BEARER_OR_LINK)
+def confirm_item(item_id: Id, body: ConfirmRequest, response: Response, session: SessionDep, settings: SettingsDep,
+                 clock: ClockDep, viewer: OptionalViewer) -> ItemPublic:
+    """The owner confirms 收到并理解 for one item: either with the token of the confirmation link
+    they received (no bearer token needed: 400 if it is not valid, 410 once it expired), or as the
+    bearer token's user, who must be the item's owner (403 otherwise). Confirming again changes nothing."""
     now = clock.now()
     if body.token:
         verified = tokens.read(settings.signing_keys, body.token, now=now,
@@ -151,4 +169,5 @@ def confirm_item(item_id: Id, body: ConfirmRequest, session: SessionDep, setting
         raise Unauthenticated(_("Send the link's token or a bearer token."), field="token")
     confirmations.confirm(session, item, person, via="api", now=now)
     session.commit()
+    response.headers["ETag"] = etag(item)
     return to_public(session, [item])[0]
