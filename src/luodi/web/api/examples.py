@@ -23,7 +23,8 @@ ANSWER: dict[str, Any] = {"person": "小王", "yesterday": "联系了三家供�
                           "blockers": "等财务确认预算"}
 RATE: dict[str, Any] = {"value": 0.75, "hits": 3, "total": 4}
 FOLLOWUP: dict[str, Any] = {
-    "id": 4, "item": "T002", "owner": "小李", "reason": "unconfirmed", "channel": "phone",
+    "id": None, "key": "item-2-2026-09-28", "item": "T002", "owner": "小李", "reason": "unconfirmed",
+    "channel": "phone",
     "message": "小李，T002 技术评估（10月5日截止）还没有确认收到，请回复确认。",
     "reasons": ["unconfirmed", "first_time"],
     "reason_text": "未确认", "title": "技术评估", "due": "2026-10-05", "status": "open", "done": False,
@@ -74,7 +75,7 @@ EXAMPLES: dict[str, Any] = {
     "CommentCreate": {"body": "预算表请周五前发我"},
     # follow-up
     "Today": {"date": "2026-09-28", "followups": [FOLLOWUP]},
-    "FollowUpPublic": {**FOLLOWUP, "status": "done", "done": True, "outcome": "电话确认，周五交付"},
+    "FollowUpPublic": {**FOLLOWUP, "id": 4, "status": "done", "done": True, "outcome": "电话确认，周五交付"},
     "FollowUpDone": {"outcome": "电话确认，周五交付"},
     "BlockerCreate": {"what": "等财务确认预算", "waiting_on": "财务部"},
     "BlockerClear": {"note": "财务已确认"},
