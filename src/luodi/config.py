@@ -266,7 +266,7 @@ class Settings(BaseSettings):
         if not keys:
             problems.append(("no_key", {}))
         for name, key in keys:
-            if key.lower() in DEMO_SECRETS:
+            if key.lower() in DEMO_SECRETS or key.lower().startswith("change-me"):   # the example files' keys
                 problems.append(("demo_key", {"name": name}))
             elif len(key) < MIN_PRODUCTION_KEY_LENGTH:
                 problems.append(("short_key", {"name": name, "length": MIN_PRODUCTION_KEY_LENGTH}))

@@ -35,6 +35,8 @@ def test_production_starts_with_safe_settings(cli_env: dict[str, str]) -> None:
     ({"LUODI_SECRET_KEY": ""}, "LUODI_SECRET_KEY is not set (every host must sign with the same key)"),
     ({"LUODI_SECRET_KEY": "short-key-123"}, "LUODI_SECRET_KEY is shorter than 32 characters"),
     ({"LUODI_SECRET_KEY": "change-me"}, "LUODI_SECRET_KEY is a demo or placeholder key"),
+    ({"LUODI_SECRET_KEY": "change-me-to-64-random-characters"},   # deploy/luodi.env.example's, 33 characters
+     "LUODI_SECRET_KEY is a demo or placeholder key"),
     ({"LUODI_SECRET_KEY": "", "LUODI_SECRET_KEYS": f"{NEW_KEY},demo"},
      "LUODI_SECRET_KEYS is a demo or placeholder key"),
     ({"LUODI_BASE_URL": "http://luodi.example.com"}, "LUODI_BASE_URL is not https (http://luodi.example.com)"),
