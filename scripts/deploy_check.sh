@@ -26,4 +26,4 @@ trap 'rm -rf "$work"' EXIT
 "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$work/wheels" .
 "$PYTHON" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet "$(ls "$work"/wheels/luodi-*.whl)[postgres]"
-LUODI_DEPLOY_BIN="$work/venv/bin" "$PYTHON" -m pytest -q -p no:cacheprovider tests/deploy
+LUODI_DEPLOY_BIN="$work/venv/bin" LUODI_DEPLOY_WHEEL="$(ls "$work"/wheels/luodi-*.whl)" "$PYTHON" -m pytest -q -p no:cacheprovider tests/deploy
