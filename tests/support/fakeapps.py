@@ -263,6 +263,7 @@ class DingTalkPlatform(FakePlatform):
         self.card_template_id, self.route_key = card_template_id, route_key  # a published template, a route
         self.cards: dict[str, dict[str, Any]] = {}  # outTrackId -> the card as delivered (params kept current)
         self.card_updates: list[dict[str, Any]] = []  # accepted PUT /v1.0/card/instances bodies
+        self.routes: dict[str, dict[str, str]] = {}  # callbackRouteKey -> callbackUrl, apiSecret
 
     def handle(self, request: Request) -> tuple[int, dict[str, Any]]:
         if request.path.startswith("/v1.0/"):
@@ -304,6 +305,14 @@ class DingTalkPlatform(FakePlatform):
             return 200, {"accessToken": self.issue_token("v1-"), "expireIn": self.token_lifetime}
         if self.token_state(request.headers.get("x-acs-dingtalk-access-token")) != "ok":
             return 400, {"code": "InvalidAuthentication", "requestid": "r-1", "message": "不合法的access_token"}
+        if request.path == "/v1.0/card/callbacks/register" and request.method == "POST":
+            key, url = str(body.get("callbackRouteKey") or ""), str(body.get("callbackUrl") or "")
+            if not key or not url:
+                return 400, {"errcode": -1, "errmsg": "luodi fake: callbackRouteKey and callbackUrl are required"}
+            with self.lock:  # an existing route is kept unless forceUpdate (the documented second confirmation)
+                if key not in self.routes or body.get("forceUpdate") is True:
+                    self.routes[key] = {"callbackUrl": url, "apiSecret": str(body.get("apiSecret") or "")}
+                return 200, {"success": True, "result": dict(self.routes[key])}
         if request.path == "/v1.0/card/instances/createAndDeliver" and request.method == "POST":
             return self.create_and_deliver(body)
         if request.path == "/v1.0/card/instances" and request.method == "PUT":

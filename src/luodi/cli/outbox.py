@@ -1,4 +1,4 @@
-"""``luodi outbox list|retry|cancel`` and ``luodi channel add|list|test|routes``."""
+"""``luodi outbox list|retry|cancel`` and ``luodi channel add|list|test|routes|dingtalk-callback``."""
 
 from __future__ import annotations
 
@@ -147,3 +147,25 @@ def channel_routes(
         return
     for topic, targets in shown.items():
         typer.echo(f"{topic:14} {', '.join(targets)}")
+
+
+@channel_app.command("dingtalk-callback")
+def channel_dingtalk_callback(
+    force: Annotated[bool, typer.Option("--force", help="Replace another URL registered for the route key")] = False,
+) -> None:
+    """Register luodi's DingTalk card callback (LUODI_BASE_URL/callbacks/dingtalk) for the route key
+    LUODI_DINGTALK_CARD_ROUTE_KEY, signed with LUODI_DINGTALK_CARD_CALLBACK_SECRET (once, after
+    setting them up; docs/channels.md)."""
+    from luodi.worker.runner import register_dingtalk_callback
+
+    cfg = settings()
+    if "dingtalk_app" not in cfg.direct_apps or cfg.dingtalk_card_callback_secret is None:
+        fail(_("set the DingTalk app (LUODI_DINGTALK_APP_KEY, LUODI_DINGTALK_APP_SECRET, LUODI_DINGTALK_AGENT_ID) "
+               "and LUODI_DINGTALK_CARD_CALLBACK_SECRET first"))
+    url, registered, error = register_dingtalk_callback(cfg, force=force)
+    if error is not None:
+        fail(_("DingTalk refused: {error}").format(error=error), code=1)
+    if registered != url:
+        fail(_("route {key} is registered for {other}; --force replaces it").format(
+            key=cfg.dingtalk_card_route_key, other=registered), code=1)
+    typer.echo(_("DingTalk card callback: route {key} → {url}").format(key=cfg.dingtalk_card_route_key, url=url))

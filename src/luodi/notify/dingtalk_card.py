@@ -12,7 +12,10 @@ with the app's robot and bound to the callback route registered for luodi's
   ``openSpaceId: "dtv1.card//IM_ROBOT.<userid>"``, ``imRobotOpenSpaceModel`` and
   ``imRobotOpenDeliverModel`` (``spaceType: "IM_ROBOT"``, ``robotCode`` = the AppKey);
 - update: ``PUT /v1.0/card/instances`` with ``outTrackId``, ``cardData`` and
-  ``cardUpdateOptions.updateCardDataByKey`` (the card then says who confirmed).
+  ``cardUpdateOptions.updateCardDataByKey`` (the card then says who confirmed);
+- the callback route, once (``luodi channel dingtalk-callback``): ``POST
+  /v1.0/card/callbacks/register`` with ``callbackRouteKey``, ``callbackUrl``, ``apiSecret`` and
+  ``forceUpdate`` (without it DingTalk keeps an existing registration and answers it).
 
 Errors come as an HTTP status with ``{"code", "message", "requestid"}``; ``InvalidAuthentication``
 (不合法的access_token) means the token was refused: fetched again once.
@@ -108,3 +111,10 @@ class CardApi:
         data = self._call("PUT", "/v1.0/card/instances", body, token)
         if data.get("success") is False:
             raise TransportError(f"{self.kind}: card not updated")
+
+    def register_route(self, token: str, *, callback_url: str, api_secret: str, force: bool) -> str:
+        """Bind the route key to ``callback_url``, signed with ``api_secret``; the URL registered now."""
+        body = {"callbackRouteKey": self.route_key, "callbackUrl": callback_url, "apiSecret": api_secret,
+                "forceUpdate": force}
+        data = self._call("POST", "/v1.0/card/callbacks/register", body, token)
+        return str((data.get("result") or {}).get("callbackUrl") or callback_url)

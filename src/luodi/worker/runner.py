@@ -86,3 +86,32 @@ def test_channel(session: Session, name: str, *, settings: Settings, now: dateti
            action="tested", after="delivered")
     session.commit()
     return None
+
+
+def register_dingtalk_callback(settings: Settings, *, force: bool) -> tuple[str, str | None, str | None]:
+    """Bind the DingTalk card callback route to ``<LUODI_BASE_URL>/callbacks/dingtalk``
+    (``notify/dingtalk_card.py``). Returns our URL, the URL registered now (another one when the
+    route was bound before and not ``force``) and DingTalk's refusal (safe to show), one of them None."""
+    import time
+
+    import httpx
+
+    from luodi.notify.appbase import TokenRefused
+    from luodi.notify.base import TransportError
+    from luodi.notify.dingtalk_card import CardApi
+
+    assert settings.dingtalk_app_key and settings.dingtalk_app_secret and settings.dingtalk_card_callback_secret
+    url = f"{settings.base_url.rstrip('/')}/callbacks/dingtalk"
+    with httpx.Client(timeout=10.0) as http:
+        api = CardApi(http, base_url=settings.dingtalk_api_base_url, app_key=settings.dingtalk_app_key,
+                      app_secret=settings.dingtalk_app_secret, template_id=settings.dingtalk_card_template_id or "",
+                      route_key=settings.dingtalk_card_route_key, clock=time.time)
+        try:
+            token, _lifetime = api.fetch_token()
+            registered = api.register_route(token, callback_url=url, force=force,
+                                            api_secret=settings.dingtalk_card_callback_secret.get_secret_value())
+        except TokenRefused as exc:  # a token fetched a moment ago refused: not worth a retry here
+            return url, None, f"dingtalk_app: access token refused ({exc})"
+        except TransportError as exc:
+            return url, None, exc.message
+    return url, registered, None
