@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,71 @@ def test_report_weekly_json(cli: Any, people_csv: Path) -> None:
     assert upcoming["T001"]["due"] == "2026-09-30"
     assert document["agenda"] and all(point["title"].isascii() for point in document["agenda"])  # msgids, not 中文
     assert document["recommendation"] in ("standup", "weekly")
+
+
+# Words that stay English in Chinese help: luodi's own command lines and values a user types.
+TYPED = re.compile(r"luodi(?: [a-z][a-z-]*)+|[a-z_]+(?:,[a-z_]+)+(?:\[,[a-z_]+,…\])?")
+ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z']+(?:[ ,][A-Za-z][A-Za-z']+)+")
+
+
+def _english_left(text: str) -> list[str]:
+    """Runs of two or more English words once what is typed, not read, is taken out: option names,
+    metavars, env vars, placeholders in braces, `code`, URLs and luodi's own command lines."""
+    for pattern in (r"`[^`]*`", r"https?://\S+", r"(?<![\w])--?[\w-]+", r"<[^>]*>", r"\{[^}]*\}",
+                    r"\b[A-Z][A-Z0-9_]+\b", TYPED.pattern):
+        text = re.sub(pattern, " ", text)
+    return [run for line in text.splitlines() for run in ENGLISH_RUN.findall(line)]
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name in sorted(getattr(command, "commands", {}) or {}):
+        found += _command_paths(command.commands[name], (*path, name))
+    return found
+
+
+def test_every_help_screen_is_chinese_by_default(cli: Any) -> None:
+    """Issue 14 part 7: walk the whole command tree; no help screen keeps an English sentence in zh."""
+    cli.env.update({"LUODI_LANGUAGE": "", "COLUMNS": "200"})
+    paths = _command_paths(typer.main.get_command(app))
+    assert len(paths) > 80
+    left: dict[str, list[str]] = {}
+    for path in paths:
+        screen = cli(*path, "--help")
+        assert screen.exit_code == 0 and "用法:" in screen.stdout, (path, screen.stderr)
+        if found := _english_left(screen.stdout):
+            left[" ".join(("luodi", *path))] = found
+    assert not left, left
+    # The check itself catches English: the same walk in English finds it on every screen.
+    cli.env["LUODI_LANGUAGE"] = "en"
+    assert all(_english_left(cli(*path, "--help").stdout) for path in paths)
+
+
+TABLES = [("item", "list"), ("outbox", "list"), ("people", "list"), ("meeting", "list"), ("meeting", "show", "1"),
+          ("meeting", "status", "1"), ("meeting", "render", "1"), ("timeline", "--meeting", "1"), ("today",),
+          ("metrics",), ("report", "weekly", "--week", "2026-W40"), ("report", "standup"), ("report", "sync"),
+          ("user", "list"), ("token", "list"), ("channel", "list"), ("webhook", "list"), ("blocker", "list"),
+          ("cadence", "T002"), ("profile", "小王"), ("config", "show"), ("calendar", "show", "2026"),
+          ("carryover", "1"), ("checklist", "T001")]
+
+
+def test_every_table_and_report_is_chinese_by_default(cli: Any, tmp_path: Path) -> None:
+    """Issue 14 part 7: what the commands print — headers, statuses, rule names, notes — has no
+    English sentence left in zh (everyone of the directory reads Chinese here, so the messages too)."""
+    from conftest import PEOPLE_CSV
+
+    everyone_zh = tmp_path / "people.csv"
+    everyone_zh.write_text(PEOPLE_CSV.replace(",en\n", ",zh\n"), encoding="utf-8")
+    _load(cli, everyone_zh)
+    cli.env.update({"LUODI_LANGUAGE": "zh", "COLUMNS": "250"})
+    assert cli("user", "add", "小林", "--role", "coordinator").exit_code == 0
+    left = {}
+    for args in TABLES:
+        printed = cli(*args)
+        assert printed.exit_code == 0, (args, printed.stderr)
+        if found := _english_left(printed.stdout + printed.stderr):
+            left[" ".join(args)] = found
+    assert not left, left
+    assert "已由「截止当天上午提醒」取代" in cli("timeline", "--meeting", "1").stdout
+    rows = cli("timeline", "--meeting", "1", "--json").json()
+    assert any(row["note"] == "superseded by remind_due_morning" for row in rows)   # --json stays English

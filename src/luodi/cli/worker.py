@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -118,5 +118,16 @@ def timeline(
     table = Table(_("when"), _("item"), _("rule"), _("recipients"), _("note"))
     for row in rows:
         table.add_row(row["at"][:16].replace("T", " "), row["item"], rule_name(row["rule"]),
-                      ", ".join(row["recipients"]), row["note"] or "")
+                      ", ".join(row["recipients"]), _note(row))
     Console().print(table)
+
+
+def _note(row: dict[str, Any]) -> str:
+    """The timeline row's note in the run's language (the JSON's ``note`` stays English)."""
+    parts = [_("superseded by {rule}").format(rule=rule_name(row["superseded_by"]))] if row["superseded_by"] else []
+    if row["threats"]:
+        parts = [", ".join(_("{code} +{days} days → {due}").format(code=t["item"], days=t["days"], due=t["due"])
+                           for t in row["threats"])]
+    if row["set_status"]:
+        parts.append(_("status → {status}").format(status=status_name(row["set_status"])))
+    return "; ".join(parts)

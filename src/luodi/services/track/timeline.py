@@ -67,6 +67,11 @@ def _row(session: Session, firing: occasions.Firing, meeting: Meeting, by_id: di
         "rule": firing.rule.id,
         "recipients": [p.name for p in _recipients(session, firing.rule, item, meeting)],
         "note": note,
+        # The note's parts, for a reader in another language (the CLI's table): ``note`` is English.
+        "superseded_by": firing.superseded_by,
+        "threats": [{"item": by_id[k].code, "days": s.days, "due": s.due.isoformat()}
+                    for k, s in firing.threats.items() if isinstance(k, int) and k in by_id],
+        "set_status": firing.rule.set_status.value if firing.rule.set_status is not None else None,
     }
 
 
