@@ -148,6 +148,19 @@ def test_the_chinese_q4_list_reads_exactly() -> None:
     )
 
 
+@pytest.mark.parametrize(("line", "language", "warned"), [
+    ("- Language: zh", "zh", False), ("- 语言: EN", "en", False), ("- Language: fr", "en", True)])
+def test_a_language_line_states_the_lists_language(line: str, language: str, warned: bool) -> None:
+    """The English list is en by its headings; a 语言/Language line overrides them (a sheet exported
+    in the user's language keeps the meeting's own), anything but zh/en is a warning on its line."""
+    text = Q4_EN.read_text(encoding="utf-8").replace("- Attendees:", line + "\n- Attendees:", 1)
+    result = parse_action_list(text)
+    assert meeting_of(result).language == language
+    assert [(f.line, f.field, f.severity) for f in result.findings] == ([(6, "meta", "warning")] if warned else [])
+    if warned:
+        assert "'fr' is neither zh nor en" in result.findings[0].message
+
+
 def test_the_english_q4_list_reads_the_same_facts() -> None:
     result = parse_action_list(Q4_EN.read_text(encoding="utf-8"))
     assert result.findings == []

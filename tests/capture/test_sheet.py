@@ -204,11 +204,12 @@ def _openpyxl_sheet(rows: list[list[object]]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    from luodi.render.spreadsheet import HEADER, SECTION_TITLES
+    from luodi.render.spreadsheet import LABELS, SECTION_TITLES
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("行动项")
-    header_row = next(index for index, row in enumerate(rows, start=1) if list(row) == HEADER)
+    header_row = next(index for index, row in enumerate(rows, start=1)
+                      if list(row) in [labels.header for labels in LABELS.values()])
     for index, row in enumerate(rows, start=1):
         cells = []
         for value in row:
@@ -249,8 +250,12 @@ def test_streamed_item_rows_are_the_cells_openpyxl_writes() -> None:
                      status=list(ItemStatus)[n % 5], priority=Priority.HIGH, depends_on=[str(n - 1)] if n > 1 else [],
                      start=dt.date(2026, 12, 1) if n % 2 else None, acceptance=awkward[(n + 5) % len(awkward)] or None)
             for n in range(1, 25)]
-    export = SheetExport(title="清单 & <测试>", meta=[("时间", "2026-12-01 10:00"), ("地点", " 三楼 ")], rows=rows,
-                         decisions=["选方案B", "=预算 & <50万>"],
-                         next_meeting=[("时间", "2026-12-08 10:00"), ("地点", ""), ("目标", " 检查 ")])
-    sheet_xml = zipfile.ZipFile(io.BytesIO(write(export, "xlsx"))).read("xl/worksheets/sheet1.xml")
-    assert sheet_xml[sheet_xml.index(b"<sheetData>"):sheet_xml.index(b"</sheetData>")] == _openpyxl_sheet(table(export))
+    for language in ("zh", "en"):
+        export = SheetExport(title="清单 & <测试>", meta=[("time", "2026-12-01 10:00"), ("place", " 三楼 ")], rows=rows,
+                             decisions=["选方案B", "=预算 & <50万>"], attendees=["小王", "小李"],
+                             next_meeting=[("time", "2026-12-08 10:00"), ("place", ""), ("goal", " 检查 ")],
+                             language=language)
+        sheet_xml = zipfile.ZipFile(io.BytesIO(write(export, "xlsx"))).read("xl/worksheets/sheet1.xml")
+        written = sheet_xml[sheet_xml.index(b"<sheetData>"):sheet_xml.index(b"</sheetData>")]
+        assert written == _openpyxl_sheet(table(export)), language
+        assert ("Attendees" if language == "en" else "参会").encode() in written

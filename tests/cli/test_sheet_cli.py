@@ -10,9 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from luodi.models import Item
+from support.cli import Cli
 from support.q4 import open_session
 
 DATA = Path(__file__).parents[1] / "data"
@@ -23,18 +25,40 @@ def _count(url: str) -> int:
         return int(session.scalar(select(func.count()).select_from(Item)) or 0)
 
 
+@pytest.fixture
+def zh_cli(cli_env: dict[str, str]) -> Cli:
+    """The CLI of a user whose language is zh (exports headed 序号 行动项 …)."""
+    return Cli({**cli_env, "LUODI_LANGUAGE": "zh"})
+
+
 def _sheet_cells(path: Path) -> list[tuple]:
     workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
-    return [tuple(cell.value for cell in row) for row in workbook["行动项"].iter_rows()]
+    return [tuple(cell.value for cell in row) for row in workbook.worksheets[0].iter_rows()]
 
 
-def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path: Path) -> None:
-    source = (DATA / "q4_zh.md").read_text(encoding="utf-8").replace("技术方案", "=技术方案", 1)
-    (tmp_path / "q4.md").write_text(source, encoding="utf-8")
+def _language_of(url: str, meeting_id: int) -> str:
+    from luodi.models import Meeting
+
+    with open_session(url) as session:
+        return str(session.scalar(select(Meeting.language).where(Meeting.id == meeting_id)))
+
+
+@pytest.mark.parametrize(("source", "language"), [("q4_zh.md", "zh"), ("q4_zh.md", "en"), ("q4_en.md", "en"),
+                                                  ("q4_en.md", "zh")])
+def test_export_import_export_gives_the_same_content(cli_env: dict[str, str], db_url: str, tmp_path: Path,
+                                                     source: str, language: str) -> None:
+    """In the user's language (LUODI_LANGUAGE) whatever the meeting's own: the headings, status and
+    priority words are that language's, and the meeting keeps its language through the round trip."""
+    cli = Cli({**cli_env, "LUODI_LANGUAGE": language})
+    text = (DATA / source).read_text(encoding="utf-8")
+    text = text.replace("技术方案", "=技术方案", 1).replace("Technical plan", "=Technical plan", 1)
+    (tmp_path / "q4.md").write_text(text, encoding="utf-8")
     assert cli("meeting", "import", str(tmp_path / "q4.md")).exit_code == 0
+    own = "zh" if source == "q4_zh.md" else "en"
+    assert _language_of(db_url, 1) == own
     first_xlsx, first_csv = tmp_path / "first.xlsx", tmp_path / "first.csv"
     written = cli("meeting", "export", "1", "-o", str(first_xlsx))
-    assert written.exit_code == 0 and "3 items" in written.stdout
+    assert written.exit_code == 0, written.stdout
     assert cli("meeting", "export", "1", "--format", "csv", "-o", str(first_csv)).exit_code == 0
 
     imported = cli("meeting", "import", str(first_xlsx), "--project", "Copy", "--json")
@@ -43,12 +67,27 @@ def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path:
     again = tmp_path / "again.csv"
     assert cli("meeting", "export", str(imported.json()["meeting_id"]), "-o", str(again)).exit_code == 0
     assert again.read_bytes() == first_csv.read_bytes()
-    assert "'=技术方案" in first_csv.read_text(encoding="utf-8-sig")
-    # the decisions and the next follow-up meeting travel with the items (the article's email has them)
     lines = first_csv.read_bytes().decode("utf-8-sig").split("\r\n")
-    assert lines[lines.index("【决策】"):] == [
-        "【决策】", "1,选择方案B作为Q4活动方案", "2,活动时间10月15-31日", "3,预算控制在50万以内", "",
-        "【下次跟进会议】", "时间,2026-10-15 10:00", "地点,3楼会议室", "目标,\"检查所有任务完成情况,启动执行\"", ""]
+    header = lines.index(next(line for line in lines if line.startswith(("序号,", "No.,"))))
+    assert "'=技术方案" in lines[header + 2] or "'=Technical plan" in lines[header + 2]
+    assert lines[header] == ("序号,行动项,责任人,截止日期,交付物,状态,优先级,依赖,开始日期,验收标准" if language == "zh"
+                             else "No.,Action,Owner,Due,Deliverable,Status,Priority,Depends on,Start,Acceptance")
+    words = ["🔵 进行中", "高"] if language == "zh" else ["🔵 In progress", "High"]
+    assert lines[header + 1].split(",")[5:7] == words
+    # the meeting's own language is kept by a row when the sheet speaks the other one
+    stated = [line for line in lines[:header] if line.startswith(("语言,", "Language,"))]
+    assert stated == ([] if own == language else [("语言," if language == "zh" else "Language,") + own])
+    assert _language_of(db_url, imported.json()["meeting_id"]) == own
+    if (source, language) == ("q4_zh.md", "zh"):
+        # the decisions and the next follow-up meeting travel with the items (the article's email has them)
+        assert lines[lines.index("【决策】"):] == [
+            "【决策】", "1,选择方案B作为Q4活动方案", "2,活动时间10月15-31日", "3,预算控制在50万以内", "",
+            "【下次跟进会议】", "时间,2026-10-15 10:00", "地点,3楼会议室", "目标,\"检查所有任务完成情况,启动执行\"", ""]
+    if (source, language) == ("q4_en.md", "en"):
+        assert lines[lines.index("[Decisions]"):] == [
+            "[Decisions]", "1,Plan B is the Q4 campaign plan", "2,The campaign runs from October 15 to 31",
+            "3,\"The budget stays under 500,000 yuan\"", "", "[Next follow-up]", "Time,2026-10-15 10:00",
+            "Place,\"Meeting room, 3rd floor\"", "Goal,Check that every item is done and start the campaign", ""]
 
     def meeting(meeting_id: int) -> dict:
         shown = cli("meeting", "show", str(meeting_id), "--json").json()
@@ -56,8 +95,7 @@ def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path:
                                             "next_meeting")}
 
     assert meeting(imported.json()["meeting_id"]) == meeting(1)
-    assert meeting(1)["decisions"][2] == "预算控制在50万以内"
-    assert meeting(1)["next_meeting"]["place"] == "3楼会议室"
+    assert len(meeting(1)["decisions"]) == 3 and meeting(1)["next_meeting"]["place"] is not None
 
     from_csv = cli("meeting", "import", str(first_csv), "--project", "Copy2", "--json")
     assert from_csv.exit_code == 0, from_csv.stdout
@@ -65,14 +103,17 @@ def test_export_import_export_gives_the_same_content(cli, db_url: str, tmp_path:
     again_xlsx = tmp_path / "again.xlsx"
     assert cli("meeting", "export", str(from_csv.json()["meeting_id"]), "-o", str(again_xlsx)).exit_code == 0
     assert _sheet_cells(again_xlsx) == _sheet_cells(first_xlsx)
-    titles = {(i["title"], i["owner"], i["due"], i["deliverable"], tuple(i["depends_on"]))
+    name = openpyxl.load_workbook(io.BytesIO(first_xlsx.read_bytes())).sheetnames
+    assert name == (["行动项"] if language == "zh" else ["Action items"])
+    titles = {(i["title"], i["owner"], i["due"], i["deliverable"], i["status"], i["priority"], tuple(i["depends_on"]))
               for i in from_csv.json()["items"]}
-    original = {(i["title"], i["owner"], i["due"], i["deliverable"], tuple(i["depends_on"]))
+    original = {(i["title"], i["owner"], i["due"], i["deliverable"], i["status"], i["priority"], tuple(i["depends_on"]))
                 for i in cli("item", "list", "--meeting", "1", "--json").json()}
     assert titles == original
 
 
-def test_the_xlsx_is_frozen_fitted_and_holds_no_formula(cli, tmp_path: Path) -> None:
+def test_the_xlsx_is_frozen_fitted_and_holds_no_formula(zh_cli: Cli, tmp_path: Path) -> None:
+    cli = zh_cli
     source = (DATA / "q4_zh.md").read_text(encoding="utf-8").replace("技术方案", "=HYPERLINK(\"http://x\")", 1)
     (tmp_path / "q4.md").write_text(source, encoding="utf-8")
     assert cli("meeting", "import", str(tmp_path / "q4.md")).exit_code == 0
@@ -109,9 +150,10 @@ def test_item_export_by_project_imports_back(cli, tmp_path: Path) -> None:
     assert len(back.json()["items"]) == 3
 
 
-def test_an_export_of_several_projects_numbers_its_rows_uniquely_and_imports_back(cli, tmp_path: Path) -> None:
+def test_an_export_of_several_projects_numbers_its_rows_uniquely_and_imports_back(zh_cli: Cli, tmp_path: Path) -> None:
     """Each project has its T001…T003: across projects the 序号 is the row's position and the 依赖
     follows it, so the re-import keeps every item and every dependency on the right item."""
+    cli = zh_cli
     source = (DATA / "q4_zh.md").read_text(encoding="utf-8")
     (tmp_path / "q5.md").write_text(source.replace("细化活动方案", "Q5方案").replace("技术评估", "Q5评估")
                                     .replace("培训材料准备", "Q5培训"), encoding="utf-8")

@@ -32,6 +32,28 @@ def test_a_meeting_downloads_as_xlsx_and_csv(world: World) -> None:
     assert world.client("outsider").get(f"/meetings/{world.ids['meeting']}/export.csv").status_code in (403, 404)
 
 
+def test_the_download_speaks_the_users_language_and_imports_back(world: World) -> None:
+    """A user whose setting is en gets English headings and words; the meeting (zh) keeps its
+    language through a Language row, and the file imports back (the importer reads those words)."""
+    from luodi.capture.model import ReadOptions
+    from luodi.capture.reader import read_draft
+
+    client = world.client("coordinator")
+    assert client.post("/language", data={"csrf": world.csrf["coordinator"], "lang": "en",
+                                          "next": "/board"}).status_code == 303
+    english = client.get(f"/meetings/{world.ids['meeting']}/export.csv").content.decode("utf-8-sig").split("\r\n")
+    assert english[0] == "[Action items] Q4服务活动方案跟进"
+    header = english.index("No.,Action,Owner,Due,Deliverable,Status,Priority,Depends on,Start,Acceptance")
+    assert "Language,zh" in english[:header] and "[Decisions]" in english[header:]
+    assert english[header + 1].split(",")[5].split(" ", 1)[1] in ("In progress", "Not started", "Done")
+    draft = read_draft("\r\n".join(english).encode(), ReadOptions())
+    assert draft.meeting is not None and not [f for f in draft.findings if f.severity == "error"]
+    assert draft.meeting.language == "zh" and len(draft.meeting.decisions) == 3
+    assert [item.owner for item in draft.meeting.items] == ["小王", "小李", "小陈"]
+    chinese = world.client("viewer").get(f"/meetings/{world.ids['meeting']}/export.csv").content.decode("utf-8-sig")
+    assert chinese.split("\r\n")[0] == "【行动项】Q4服务活动方案跟进" and "Language" not in chinese
+
+
 def test_an_uploaded_xlsx_is_previewed_then_imported_from_the_same_upload(world: World) -> None:
     client = world.client("coordinator")
     sheet = client.get(f"/meetings/{world.ids['meeting']}/export.xlsx").content

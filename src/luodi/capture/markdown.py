@@ -7,7 +7,8 @@ meeting's date from the ``- 时间:`` line — never today's date. Whether owner
 dependencies make sense and due dates are plausible is :func:`luodi.domain.lint.lint`'s job.
 
 Layout: ``# 【行动项】title``, meta lines ``- 会议/时间/地点/组织者/参会: …`` (English: Meeting,
-Time, Place, Organizer, Attendees), then ``##`` sections in any order: 决策/Decisions,
+Time, Place, Organizer, Attendees; ``- 语言/Language: zh|en`` states the list's language, else the
+headings tell it), then ``##`` sections in any order: 决策/Decisions,
 行动项/Action items (a table), 依赖关系/Dependencies, 下次跟进会议/Next follow-up, 附件/Attachments.
 """
 
@@ -54,6 +55,7 @@ META_KEYS: dict[str, str] = {
     **dict.fromkeys(["地点", "会议地点", "place", "location", "where"], "place"),
     **dict.fromkeys(["组织者", "组织人", "主持人", "organizer", "organiser", "host"], "organizer"),
     **dict.fromkeys(["参会", "参会人", "参会人员", "与会人员", "attendees", "participants"], "attendees"),
+    **dict.fromkeys(["语言", "language"], "language"),
 }
 _TITLE_PREFIX = re.compile(r"^(?:[【\[]\s*(?:行动项(?:清单)?|action items?)\s*[】\]]|action items?\s*[:：])\s*", re.I)
 
@@ -198,6 +200,12 @@ def _read_meeting(
     meeting.attachments = read_attachments(_lines(sections, "attachments"), findings)
     english = sum(word.isascii() for word in document.words)
     meeting.language = "en" if english * 2 > len(document.words) else "zh"
+    language = meta.get("language")
+    if language is not None and fold(language[1]) in ("zh", "en"):
+        meeting.language = "en" if fold(language[1]) == "en" else "zh"
+    elif language is not None:
+        message = _("The language {value!r} is neither zh nor en; the list is read as {language}")
+        findings.warning(language[0], "meta", message.format(value=language[1], language=meeting.language))
     by_number = {item.number: item for item in meeting.items}
     for dependency in meeting.dependencies:
         item = by_number.get(dependency.dependent)

@@ -45,7 +45,8 @@ def meeting_export(meeting_id: int, output: OutputOpt, fmt: FormatOpt = None) ->
 
     chosen = export_format(fmt, output)
     with session_scope() as session, service_errors():
-        content = exports.export_meeting(session, meeting_id, chosen, tz=settings().tz, now=now())
+        content = exports.export_meeting(session, meeting_id, chosen, tz=settings().tz, now=now(),
+                                         language=settings().language)
         count = len(meetings.items_of(session, meetings.get(session, meeting_id)))
     write_export(output, content, _("{count} items").format(count=count))
 
@@ -67,5 +68,5 @@ def item_export(
                        if part) or _("all items")
     with session_scope() as session:
         content, count = exports.export_items(session, chosen, title=title, now=now(), meeting_id=meeting,
-                                       project=project, owner=owner)
+                                              project=project, owner=owner, language=settings().language)
     write_export(output, content, _("{count} items").format(count=count))

@@ -1,12 +1,15 @@
 """An action list as a spreadsheet (INT-1): .xlsx (openpyxl in write-only mode, item rows streamed) or .csv (UTF-8
 with a BOM, so Excel in China opens it right), in the article's columns.
 
-Layout, which :mod:`luodi.capture.sheet` reads back unchanged: the title row
+Layout, which :mod:`luodi.capture.sheet` reads back unchanged, in Chinese or English words
+(:data:`LABELS`: ``序号 行动项 责任人…`` or ``No. Action Owner…``): the title row
 (``【行动项】…``), the meeting's key–value rows (会议, 时间, 地点, 组织者, 参会), an empty row,
 then the header row (frozen in .xlsx) and one row per item; below the items, after an empty row,
 the meeting's decisions (``【决策】``, then one numbered row each) and the next follow-up meeting
 (``【下次跟进会议】``, then 时间, 地点, 目标 rows), as the article's 【行动项】 email has them.
-The status carries its emoji and its word (``🔵 进行中``). Dates are real date cells in .xlsx and ISO dates in .csv.
+The status carries its emoji and its word (``🔵 进行中``). Dates are real date cells in .xlsx and
+ISO dates in .csv. A 语言/Language row, after the meeting's rows, keeps a meeting's own language
+when the sheet's words are the other one.
 
 A text cell that starts with ``= + - @`` (or a tab or carriage return) is written with a leading
 ``'`` so no spreadsheet runs it as a formula (CSV/formula injection); the importer drops it.
@@ -27,15 +30,55 @@ from xml.sax.saxutils import escape
 from luodi.domain.enums import ItemStatus, Priority
 
 Format = Literal["xlsx", "csv"]
-HEADER = ["序号", "行动项", "责任人", "截止日期", "交付物", "状态", "优先级", "依赖", "开始日期", "验收标准"]
-STATUS_WORDS = {
-    ItemStatus.NOT_STARTED: "未开始",
-    ItemStatus.IN_PROGRESS: "进行中",
-    ItemStatus.AT_RISK: "有风险",
-    ItemStatus.DELAYED: "已延期",
-    ItemStatus.DONE: "已完成",
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words of one language's sheet. Fixed here, not in the catalogs: each is a heading or
+    key the importer reads (:data:`luodi.capture.table.COLUMNS`, ``markdown.META_KEYS``,
+    ``markdown.SECTIONS``, ``sections.NEXT_MEETING_KEYS``), so a translation cannot break the
+    round trip."""
+
+    sheet: str
+    title: str
+    header: list[str]
+    status: dict[ItemStatus, str]
+    priority: dict[Priority, str]
+    meta: dict[str, str]  # meeting, time, place, organizer, attendees, language → the row's key
+    names: str  # how attendees are joined
+    decisions: str
+    next_meeting: str
+    next_keys: dict[str, str]  # time, place, goal → the row's key
+
+
+LABELS: dict[str, Labels] = {
+    "zh": Labels(
+        sheet="行动项", title="【行动项】",
+        header=["序号", "行动项", "责任人", "截止日期", "交付物", "状态", "优先级", "依赖", "开始日期", "验收标准"],
+        status={ItemStatus.NOT_STARTED: "未开始", ItemStatus.IN_PROGRESS: "进行中", ItemStatus.AT_RISK: "有风险",
+                ItemStatus.DELAYED: "已延期", ItemStatus.DONE: "已完成"},
+        priority={Priority.HIGH: "高", Priority.MEDIUM: "中", Priority.LOW: "低"},
+        meta={"meeting": "会议", "time": "时间", "place": "地点", "organizer": "组织者", "attendees": "参会",
+              "language": "语言"},
+        names="、", decisions="【决策】", next_meeting="【下次跟进会议】",
+        next_keys={"time": "时间", "place": "地点", "goal": "目标"}),
+    "en": Labels(
+        sheet="Action items", title="[Action items] ",
+        header=["No.", "Action", "Owner", "Due", "Deliverable", "Status", "Priority", "Depends on", "Start",
+                "Acceptance"],
+        status={ItemStatus.NOT_STARTED: "Not started", ItemStatus.IN_PROGRESS: "In progress",
+                ItemStatus.AT_RISK: "At risk", ItemStatus.DELAYED: "Delayed", ItemStatus.DONE: "Done"},
+        priority={Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"},
+        meta={"meeting": "Meeting", "time": "Time", "place": "Place", "organizer": "Organizer",
+              "attendees": "Attendees", "language": "Language"},
+        names=", ", decisions="[Decisions]", next_meeting="[Next follow-up]",
+        next_keys={"time": "Time", "place": "Place", "goal": "Goal"}),
 }
-PRIORITY_WORDS = {Priority.HIGH: "高", Priority.MEDIUM: "中", Priority.LOW: "低"}
+HEADER = LABELS["zh"].header
+STATUS_WORDS = LABELS["zh"].status
+PRIORITY_WORDS = LABELS["zh"].priority
+SECTION_TITLES = tuple(title for labels in LABELS.values() for title in (labels.decisions, labels.next_meeting))
+_HEADERS = [labels.header for labels in LABELS.values()]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH = 60
 
@@ -59,20 +102,19 @@ class SheetRow:
     acceptance: str | None
 
 
-DECISIONS, NEXT_MEETING = "【决策】", "【下次跟进会议】"
-SECTION_TITLES = (DECISIONS, NEXT_MEETING)
-
-
 @dataclass
 class SheetExport:
-    """What one export holds: the title, the meeting's key–value rows, the items, the decisions
-    and the next follow-up meeting's key–value rows (时间, 地点, 目标)."""
+    """What one export holds, in ``language``'s words (zh or en): the title, the meeting's
+    key–value rows (``meta``: meeting, time, place, organizer, language → value) and attendees,
+    the items, the decisions and the next follow-up meeting (time, place, goal → value)."""
 
     title: str
     meta: list[tuple[str, str]] = field(default_factory=list)
     rows: list[SheetRow] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
     next_meeting: list[tuple[str, str]] = field(default_factory=list)
+    attendees: list[str] = field(default_factory=list)
+    language: str = "zh"
 
 
 def neutralise(text: str) -> str:
@@ -82,9 +124,14 @@ def neutralise(text: str) -> str:
 
 def table(export: SheetExport) -> list[list[Cell]]:
     """The sheet's rows as values (dates as dates); text neutralised."""
-    rows: list[list[Cell]] = [[neutralise("【行动项】" + export.title)]]
-    rows += [[key, neutralise(value)] for key, value in export.meta if value]
-    rows += [[], list(HEADER)]
+    labels = LABELS[export.language]
+    meta = [(labels.meta[key], value) for key, value in export.meta if key != "language"]
+    if export.attendees:
+        meta.append((labels.meta["attendees"], labels.names.join(export.attendees)))
+    meta += [(labels.meta[key], value) for key, value in export.meta if key == "language"]
+    rows: list[list[Cell]] = [[neutralise(labels.title + export.title)]]
+    rows += [[key, neutralise(value)] for key, value in meta if value]
+    rows += [[], list(labels.header)]
     for item in export.rows:
         due: dt.date | dt.datetime = dt.datetime.combine(item.due, item.due_time) if item.due_time else item.due
         rows.append([
@@ -93,18 +140,18 @@ def table(export: SheetExport) -> list[list[Cell]]:
             neutralise(item.owner),
             due,
             neutralise(item.deliverable or ""),
-            f"{item.status.emoji} {STATUS_WORDS[item.status]}",
-            PRIORITY_WORDS[item.priority],
+            f"{item.status.emoji} {labels.status[item.status]}",
+            labels.priority[item.priority],
             ", ".join(item.depends_on),
             item.start,
             neutralise(item.acceptance or ""),
         ])
     if export.decisions:
-        rows += [[], [DECISIONS]]
+        rows += [[], [labels.decisions]]
         rows += [[number, neutralise(text)] for number, text in enumerate(export.decisions, start=1)]
     if any(text for _key, text in export.next_meeting):
-        rows += [[], [NEXT_MEETING]]
-        rows += [[key, neutralise(text)] for key, text in export.next_meeting if text]
+        rows += [[], [labels.next_meeting]]
+        rows += [[labels.next_keys[key], neutralise(text)] for key, text in export.next_meeting if text]
     return rows
 
 
@@ -116,7 +163,7 @@ def write(export: SheetExport, fmt: Format, *, modified: dt.datetime | None = No
     """The export as file content. ``modified`` stamps the workbook's properties (the clock's
     now), so the same export at the same time gives the same cells and properties."""
     rows = table(export)
-    return _write_xlsx(rows, modified) if fmt == "xlsx" else _write_csv(rows)
+    return _write_xlsx(rows, modified, LABELS[export.language].sheet) if fmt == "xlsx" else _write_csv(rows)
 
 
 def display_width(text: str) -> int:
@@ -144,7 +191,7 @@ def _write_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) -> bytes:
+def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None, name: str) -> bytes:
     """openpyxl (write-only) writes the workbook — styles, frozen header, widths, properties and
     the rows down to the header; the item rows are then streamed into the sheet's XML as the
     same cells openpyxl writes (:func:`_cell_xml`), ≈ 20× faster than its per-cell element
@@ -158,8 +205,8 @@ def _write_xlsx(rows: Sequence[Sequence[Cell]], modified: dt.datetime | None) ->
     if modified is not None:
         stamp = modified.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
         workbook.properties.created = workbook.properties.modified = stamp
-    sheet = workbook.create_sheet("行动项")
-    header_row = next(index for index, row in enumerate(rows, start=1) if list(row) == HEADER)
+    sheet = workbook.create_sheet(name)
+    header_row = next(index for index, row in enumerate(rows, start=1) if list(row) in _HEADERS)
     sheet.freeze_panes = f"A{header_row + 1}"
     end = next((index for index in range(header_row, len(rows)) if not rows[index]), len(rows))
     widths: dict[int, int] = {}

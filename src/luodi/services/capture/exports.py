@@ -23,9 +23,10 @@ from luodi.services.capture.meetings import get
 from luodi.services.track.items import list_items
 
 
-def export_meeting(session: Session, meeting_id: int, fmt: Format, *, tz: ZoneInfo, now: datetime) -> bytes:
-    """The meeting's action list as file content; :class:`~luodi.services.errors.NotFound` when
-    there is no such meeting."""
+def export_meeting(session: Session, meeting_id: int, fmt: Format, *, tz: ZoneInfo, now: datetime,
+                   language: str = "zh") -> bytes:
+    """The meeting's action list as file content, headed in ``language`` (the user's: zh or en);
+    :class:`~luodi.services.errors.NotFound` when there is no such meeting."""
     meeting = get(session, meeting_id)
     # Plain columns, not Item objects (10k ORM items with their joined owners cost seconds).
     found = session.execute(
@@ -36,9 +37,11 @@ def export_meeting(session: Session, meeting_id: int, fmt: Format, *, tz: ZoneIn
         .order_by(Item.number, Item.id)
     ).all()
     numbers = _prerequisites(session, [row.id for row in found], by_number=True)
-    export = SheetExport(title=meeting.title, meta=_meta(meeting, tz),
+    language = _language(language)
+    export = SheetExport(title=meeting.title, meta=_meta(meeting, tz, language),
+                         attendees=[a.person.name for a in sorted(meeting.attendees, key=lambda a: a.position)],
                          decisions=[decision.text for decision in meeting.decisions],
-                         next_meeting=_next_meeting(meeting, tz))
+                         next_meeting=_next_meeting(meeting, tz), language=language)
     export.rows = [SheetRow(number=str(number or code), title=title, owner=owner, due=due, due_time=due_time,
                             deliverable=deliverable, status=status, priority=priority,
                             depends_on=numbers.get(item_id, []), start=start, acceptance=acceptance)
@@ -49,7 +52,7 @@ def export_meeting(session: Session, meeting_id: int, fmt: Format, *, tz: ZoneIn
 
 def export_items(
     session: Session, fmt: Format, *, title: str, now: datetime, meeting_id: int | None = None,
-    project: str | None = None, owner: str | None = None, limit: int = 100_000,
+    project: str | None = None, owner: str | None = None, limit: int = 100_000, language: str = "zh",
 ) -> tuple[bytes, int]:
     """Items by the same filters as ``luodi item list`` (in its order: project, code), as file
     content, and how many. Within one project each item's 序号 is its code (T001) and its 依赖
@@ -67,29 +70,34 @@ def export_items(
         rows = [_row(item, str(position[item.id]),
                      [str(number) for number in sorted(position[p] for p in edges.get(item.id, []) if p in position)])
                 for item in items]
-    return write(SheetExport(title=title, rows=rows), fmt, modified=now), len(items)
+    return write(SheetExport(title=title, rows=rows, language=_language(language)), fmt, modified=now), len(items)
 
 
-def _meta(meeting: Meeting, tz: ZoneInfo) -> list[tuple[str, str]]:
+def _language(language: str) -> str:
+    return "en" if language == "en" else "zh"
+
+
+def _meta(meeting: Meeting, tz: ZoneInfo, language: str) -> list[tuple[str, str]]:
+    """The meeting's rows by key; ``language`` only when the meeting's own differs from the sheet's."""
     starts = meeting.starts_at.astimezone(tz)
     when = starts.strftime("%Y-%m-%d %H:%M")
     if meeting.ends_at is not None:
         ends = meeting.ends_at.astimezone(tz)
         when += "-" + (ends.strftime("%H:%M") if ends.date() == starts.date() else ends.strftime("%Y-%m-%d %H:%M"))
-    attendees = [attendee.person.name for attendee in sorted(meeting.attendees, key=lambda a: a.position)]
+    own = meeting.language or "zh"
     return [
-        ("会议", meeting.name or ""),
-        ("时间", when),
-        ("地点", meeting.place or ""),
-        ("组织者", meeting.organizer.name if meeting.organizer else ""),
-        ("参会", "、".join(attendees)),
+        ("meeting", meeting.name or ""),
+        ("time", when),
+        ("place", meeting.place or ""),
+        ("organizer", meeting.organizer.name if meeting.organizer else ""),
+        ("language", own if own != language else ""),
     ]
 
 
 def _next_meeting(meeting: Meeting, tz: ZoneInfo) -> list[tuple[str, str]]:
-    """The next follow-up meeting's rows (时间, 地点, 目标), the empty ones left out by the writer."""
+    """The next follow-up meeting's rows by key (time, place, goal), the empty ones left out by the writer."""
     at = meeting.next_meeting_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if meeting.next_meeting_at else ""
-    return [("时间", at), ("地点", meeting.next_meeting_place or ""), ("目标", meeting.next_meeting_goal or "")]
+    return [("time", at), ("place", meeting.next_meeting_place or ""), ("goal", meeting.next_meeting_goal or "")]
 
 
 def _row(item: Item, number: str, depends_on: list[str]) -> SheetRow:

@@ -62,12 +62,14 @@ _MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
 
 
 @router.get("/meetings/{meeting_id}/export.{fmt}", response_model=None)
-def meeting_export(meeting_id: MeetingId, fmt: Literal["xlsx", "csv"], session: ReadSessionDep,
+def meeting_export(request: Request, meeting_id: MeetingId, fmt: Literal["xlsx", "csv"], session: ReadSessionDep,
                    settings: SettingsDep, clock: ClockDep, viewer: CurrentViewer) -> Response:
-    """The meeting's action list as a spreadsheet (the same file as ``luodi meeting export``)."""
+    """The meeting's action list as a spreadsheet (the same file as ``luodi meeting export``), in
+    the viewer's language."""
     found = meetings.get(session, meeting_id)
     viewer.require(Permission.READ, found.project_id, what="meeting", key=meeting_id)
-    content = exports.export_meeting(session, meeting_id, fmt, tz=settings.tz, now=clock.now())
+    content = exports.export_meeting(session, meeting_id, fmt, tz=settings.tz, now=clock.now(),
+                                     language=request_language(request))
     name = f"【行动项】{found.title}.{fmt}"
     session.commit()
     disposition = f"attachment; filename=\"meeting-{meeting_id}.{fmt}\"; filename*=UTF-8''{quote(name)}"
