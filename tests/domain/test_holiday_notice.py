@@ -9,6 +9,7 @@ import chinese_calendar
 import pytest
 
 from luodi.domain.holiday_notice import NoticeError, parse_notice
+from luodi.i18n import use_language
 
 NOTICES = Path(__file__).parents[1] / "data" / "notices"
 
@@ -77,3 +78,64 @@ def test_cross_year_range_and_a_date_without_its_month() -> None:
 def test_unreadable_notice_names_the_line_and_the_reason(text: str, message: str) -> None:
     with pytest.raises(NoticeError, match=message):
         parse_notice(text)
+
+
+# ---------------------------------------------------------------- every refusal, whole (English msgids)
+
+TITLE = "关于2026年部分节假日安排的通知\n"
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("一、元旦：1月1日放假。", 0, "no year found: expected the title 《国务院办公厅关于XXXX年部分节假日安排的通知》"),
+    (TITLE + "各省、自治区：", 0, "no 放假 sentence found: paste the notice's numbered sections (一、元旦：…放假…)"),
+    (TITLE + "一、元旦：1月1日（周五）放假。", 2, "line 2: 2026-01-01 is not a 周五: is this the notice for 2026?"),
+    (TITLE + "一、元旦：2月30日放假。", 2, "line 2: '2月30日' is not a date in 2026"),
+    (TITLE + "一、元旦：1月1日至2月30日放假。", 2, "line 2: '2月30日' is not a date in 2026"),
+    (TITLE + "一、元旦：1日放假。", 2, "line 2: '1日' has no month"),
+    (TITLE + "一、元旦：1月1日至3日放假调休。1月2日（周五）上班。", 2,
+     "line 2: 2026-01-02 is both a holiday and a working day"),
+    (TITLE + "一、元旦：1月1日至3日放假调休。\n二、春节：2月15日至23日放假调休。1月3日（周六）上班。", 3,
+     "line 3: 2026-01-03 is both a holiday (元旦) and a working day"),
+    (TITLE + "一、元旦：1月1日至3日放假调休。1月4日（周一）上班。", 2,
+     "line 2: 2026-01-04 is not a 周一: is this the notice for 2026?"),
+    (TITLE + "一、元旦：1月4日（周日）上班。", 2, "line 2: 元旦: 上班 dates before any 放假 range"),
+    (TITLE + "一、元旦：3月9日至1日放假。", 2, "line 2: 元旦: the range 2026-03-09 to 2026-03-01 is not a holiday"),
+    (TITLE + "一、元旦：1月1日至2月2日放假。", 2, "line 2: 元旦: the range 2026-01-01 to 2026-02-02 is not a holiday"),
+])
+def test_a_refusal_names_the_line_and_says_why(text: str, line: int, message: str) -> None:
+    with use_language("en"), pytest.raises(NoticeError) as caught:
+        parse_notice(text)
+    assert (caught.value.line, str(caught.value)) == (line, message)
+
+
+def test_a_range_of_up_to_32_days_is_a_holiday() -> None:
+    entry = parse_notice(TITLE + "一、元旦：1月1日至2月1日放假。").entries[0]
+    assert (entry.first, entry.last, entry.days) == (date(2026, 1, 1), date(2026, 2, 1), 32)
+
+
+def test_each_entry_keeps_the_line_of_its_section_and_its_working_days() -> None:
+    notice = parse_notice(TITLE + "\n一、元旦：1月1日至3日放假调休。1月4日（周日）上班。\n"
+                          "二、春节：2月15日至23日放假调休，共9天。2月14日（周六）、28日（周六）上班。")
+    assert [(e.name, e.line, e.workdays) for e in notice.entries] == [
+        ("元旦", 3, (date(2026, 1, 4),)), ("春节", 4, (date(2026, 2, 14), date(2026, 2, 28)))]
+
+
+def test_windows_and_old_mac_line_ends_read_the_same_and_count_the_same_lines() -> None:
+    text = TITLE + "一、元旦：1月1日至3日放假调休。1月4日（周日）上班。\n二、春节：2月15日至23日放假调休。"
+    expected = parse_notice(text)
+    assert parse_notice(text.replace("\n", "\r\n")) == expected
+    assert parse_notice(text.replace("\n", "\r")) == expected
+    with pytest.raises(NoticeError) as caught:
+        parse_notice((TITLE + "一、元旦：2月30日放假。").replace("\n", "\r\n"))
+    assert caught.value.line == 2
+
+
+def test_the_year_is_read_from_the_title_or_from_现将() -> None:
+    assert parse_notice("现将2027年元旦放假安排通知如下\n一、元旦：1月1日放假。").year == 2027
+
+
+def test_an_error_about_the_whole_text_has_no_line() -> None:
+    error = NoticeError("something")
+    assert (error.line, str(error)) == (0, "something")
+    with use_language("en"):
+        assert str(NoticeError("something", line=4)) == "line 4: something"
