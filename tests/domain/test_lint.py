@@ -323,3 +323,45 @@ def test_lint_never_raises_and_every_finding_is_well_formed(meeting: ParsedMeeti
     findings = lint(meeting, today=TODAY, directory=KNOWN, max_open_per_week=limit)
     assert all(isinstance(f, Finding) and f.severity in ("error", "warning") and f.message for f in findings)
     assert findings == sorted(findings, key=lambda f: (f.line, f.severity != "error"))
+
+
+# ---------------------------------------------------------------- every finding, whole (English msgids)
+
+def test_each_finding_names_its_line_field_and_reason_in_words() -> None:
+    directory = {**KNOWN, "小刘": OwnerFacts(reachable=False)}
+    meeting = make_meeting(
+        make_item(1, owner=""), make_item(2, owner="大家"), make_item(3, owner="小王、小李"),
+        make_item(4, owner="小赵"), make_item(5, owner="小刘"), make_item(6, due=None),
+        make_item(7, due=date(2026, 9, 20)), make_item(8, deliverable=None), make_item(9), make_item(10),
+        make_item(11), make_item(12), make_item(13, due=date(2026, 10, 2)), make_item(14, due=date(2026, 10, 8)),
+        dependencies=((9, 99), (10, 10), (11, 12), (12, 11), (13, 14)))
+    found = [(f.severity, f.line, f.field, f.message) for f in lint(meeting, today=TODAY, directory=directory)]
+    assert found == [
+        ("error", 11, "owner", "Item 1 has no owner"),
+        ("error", 12, "owner", "Owner '大家' is a group, not one person"),
+        ("error", 13, "owner", "Owner '小王、小李' names several people; give the item to exactly one"),
+        ("warning", 14, "owner", "Owner '小赵' is not in the people directory and will be created"),
+        ("warning", 15, "owner", "Owner '小刘' has no email, phone or IM handle to reach them"),
+        ("error", 16, "due", "Item 6 has no due date"),
+        ("warning", 17, "due", "Item 7 is due 2026-09-20, which is already past"),
+        ("warning", 18, "deliverable", "Item 8 has no deliverable"),
+        ("warning", 18, "owner", "小王 has 6 open items due in week 40 of 2026 (more than 5)"),
+        ("error", 30, "dependencies", "Dependency 9 → 99: there is no item 99"),
+        ("error", 31, "dependencies", "Item 10 depends on itself"),
+        ("error", 32, "dependencies", "Dependency cycle: 11 → 12 → 11"),
+        ("warning", 34, "due", "Item 13 is due 2026-10-02, before item 14 it depends on (2026-10-08)"),
+    ]
+
+
+def test_the_weekly_load_adds_the_owners_open_items_in_other_lists() -> None:
+    items = [make_item(n, owner="小陈", due=date(2026, 10, 14)) for n in range(1, 6)]
+    elsewhere = {"小陈": [date(2026, 10, 16), date(2026, 10, 20)]}  # one in the same ISO week, one not
+    found = lint(make_meeting(*items), today=TODAY, directory=KNOWN, open_due_dates=elsewhere)
+    assert [(f.line, f.message) for f in found] == [(11, "小陈 has 6 open items due in week 42 of 2026 (more than 5)")]
+    assert lint(make_meeting(*items), today=TODAY, directory=KNOWN) == []  # five are not more than five
+
+
+def test_a_groups_items_count_toward_no_ones_weekly_load() -> None:
+    items = [make_item(n, owner="大家") for n in range(1, 8)]
+    found = lint(make_meeting(*items), today=TODAY, directory=KNOWN)
+    assert {f.message for f in found} == {"Owner '大家' is a group, not one person"}
