@@ -126,6 +126,10 @@ MATRIX: dict[tuple[str, str], Case] = {
         form=lambda w: {"version": version(w), "title": "新标题", "owner": str(w.ids["xiaowang"]), "start": "",
                         "due": "2026-10-01", "deliverable": "x", "priority": "high", "acceptance": "",
                         "status": "in_progress"}),
+    ("POST", "/items/{item_id}/fields"): Case(
+        "/items/{T001}/fields", editors_only(303),
+        form=lambda w: {"version": version(w), "owner": str(w.ids["xiaowang"]), "due": "2026-10-01",
+                        "priority": "low"}),
     ("POST", "/items/{item_id}/comments"): Case(
         "/items/{T001}/comments", expect(303, 303, viewer=403, outsider=404), form=lambda w: {"body": "好的"}),
     ("POST", "/items/{item_id}/subtasks"): Case(

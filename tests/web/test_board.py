@@ -112,7 +112,8 @@ def test_a_stale_card_move_is_refused_and_shows_both_values(world: World) -> Non
     response = client.post(f"/items/{world.ids['T001']}/status",
                            data={"status": "done", "version": "1", "csrf": world.csrf["owner"]})
     assert response.status_code == 409
-    assert "done" in response.text and "at_risk" in response.text
+    differs = response.text.split('class="differs"')[1].split("</tr>")[0]
+    assert "已完成" in differs and "有风险" in differs            # yours, the current one, in words
     assert world.item("T001").status is ItemStatus.AT_RISK
     json = client.post(f"/items/{world.ids['T001']}/status", data={"status": "done", "version": "1"},
                        headers={"Accept": "application/json", "X-CSRF-Token": world.csrf["owner"]})

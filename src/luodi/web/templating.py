@@ -41,6 +41,7 @@ def environment(lang: str) -> Environment:
     env.globals["lang"] = lang
     env.globals["statuses"] = list(ItemStatus)
     env.globals["priorities"] = list(Priority)
+    env.globals["priorities"] = list(Priority)
     # No emoji in pages: not every machine has a colour-emoji font; CSS draws the status dots.
     env.filters["status_label"] = lambda status, emoji=False: status_label(status, lang, emoji=emoji)
     env.filters["priority_label"] = lambda priority: priority_label(priority, lang)

@@ -79,6 +79,8 @@ class Card:
     confirmed: bool
     overdue: bool                    # due before today and not done
     can_update: bool                 # the viewer may move it (its owner, a coordinator)
+    can_edit: bool = False           # the viewer may change its owner, due date, priority (a coordinator)
+    owner_id: int = 0
     deliverable: str | None = None
     meeting: str | None = None
     project: str = ""
@@ -95,6 +97,7 @@ def _cards(rows: Sequence[Row[*tuple[Any, ...]]], viewer: Viewer, *, today: date
             version=version, confirmed=confirmed_at is not None, overdue=due < today and status is not ItemStatus.DONE,
             days_late=(today - due).days if due < today and status is not ItemStatus.DONE else 0,
             can_update=viewer.can(Permission.UPDATE, project_id, owns_item=owner_id == viewer.person_id),
+            can_edit=viewer.can(Permission.EDIT, project_id), owner_id=owner_id,
             deliverable=deliverable, meeting=extra[0] if extra else None, project=extra[1] if extra else "",
         ))
     return cards

@@ -1,5 +1,7 @@
-"""A coordinator's forms on an item: edit its fields (with a conflict page when stale), add a
-subtask, add or remove a dependency."""
+"""A coordinator's forms on an item: edit its fields (with a conflict page when stale), change
+owner, due date, status or priority inline from the item page or the table (``/items/{id}/fields``,
+the same use case as the API's PATCH with If-Match: a stale version changes nothing and shows
+both values), add a subtask, add or remove a dependency."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from luodi.services.capture import item_edits
 from luodi.services.errors import InvalidInput, StaleEdit
 from luodi.services.track import board, dependency_edits, items
 from luodi.web.auth import CsrfProtected, CurrentViewer
-from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, see_other
+from luodi.web.deps import ClockDep, ReadSessionDep, SessionDep, SettingsDep, safe_next, see_other
 from luodi.web.pages.board_contexts import ItemEditPage
 from luodi.web.pages.items import ItemId, conflict, item_page
 from luodi.web.templating import render
@@ -64,6 +66,38 @@ def edit(request: Request, item_id: ItemId, session: SessionDep, clock: ClockDep
                           version=int(version) if version.isdigit() else None)
     session.commit()
     return see_other(f"/items/{item_id}")
+
+
+INLINE_FIELDS = ("owner", "due", "status", "priority")
+Small = Annotated[str | None, Form(max_length=40)]
+
+
+@router.post("/items/{item_id}/fields", response_model=None)
+def inline_edit(request: Request, item_id: ItemId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+                viewer: CurrentViewer, version: Annotated[str, Form(max_length=12)] = "",
+                next: Annotated[str, Form(max_length=2000)] = "", owner: Small = None, due: Small = None,
+                status: Small = None, priority: Small = None) -> Response:
+    """Change the fields sent (owner, due, status, priority) made from ``version``; when the item
+    changed since the page was drawn, nothing is saved and both values are shown (409)."""
+    back = safe_next(next, f"/items/{item_id}")
+    sent = {"owner": owner, "due": due, "status": status, "priority": priority}
+    yours = {field: value.strip() for field, value in sent.items() if value is not None}
+    item = items.get(session, item_id)
+    changes: dict[str, object] = {**yours}
+    if "owner" in yours:
+        changes["owner"] = int(yours["owner"]) if yours["owner"].isdigit() else yours["owner"]
+    try:
+        item_edits.update_item(session, viewer, item, changes, version=int(version) if version.isdigit() else -1,
+                               now=clock.now())
+    except StaleEdit as exc:
+        session.rollback()
+        return conflict(request, item_id, item.code, yours, exc, action=f"/items/{item_id}/fields", back=back,
+                        shown={**yours, "owner": _person_name(session, yours["owner"])} if "owner" in yours else None)
+    except InvalidInput as exc:
+        session.rollback()
+        return item_page(request, session, settings, clock, viewer, item_id, error=exc.message, status_code=400)
+    session.commit()
+    return see_other(back)
 
 
 def _person_name(session: SessionDep, owner: str) -> str:

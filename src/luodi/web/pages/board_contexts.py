@@ -72,6 +72,8 @@ class ConflictPage:
     rows: list[tuple[str, str, str]]  # (field, your value, the current value), only fields that differ
     version: int                      # the current version (to re-apply your values deliberately)
     yours: dict[str, str]             # everything you submitted (for "save mine anyway")
+    action: str = ""                  # where "apply mine anyway" posts ``yours`` (inline edits; else /edit, /status)
+    back: str = ""                    # "keep the current values": back to the page you came from
 
 
 @dataclass(frozen=True)

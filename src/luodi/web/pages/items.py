@@ -79,10 +79,28 @@ def change_status(request: Request, item_id: ItemId, session: SessionDep, clock:
     return see_other(safe_next(next, f"/items/{item_id}"))
 
 
-def conflict(request: Request, item_id: int, code: str, yours: dict[str, str], exc: StaleEdit) -> HTMLResponse:
-    rows = [(field, yours[field], exc.theirs.get(field, "")) for field in yours if field in exc.theirs]
-    page = ConflictPage(item_id=item_id, code=code, rows=rows, version=exc.version, yours=yours)
+def conflict(request: Request, item_id: int, code: str, yours: dict[str, str], exc: StaleEdit, *,
+             action: str = "", back: str = "", shown: dict[str, str] | None = None) -> HTMLResponse:
+    """Both values of each field sent, side by side (409); ``shown``: yours as words (the owner's name)
+    when ``yours`` holds what is sent again (an id); ``action``: where 「apply mine」 posts ``yours``."""
+    words, lang = shown or yours, request_language(request)
+    rows = [(field, _value_words(field, words[field], lang), _value_words(field, exc.theirs.get(field, ""), lang))
+            for field in yours if field in exc.theirs]
+    page = ConflictPage(item_id=item_id, code=code, rows=rows, version=exc.version, yours=yours, action=action,
+                        back=back or f"/items/{item_id}")
     return render(request, "conflict.html", status_code=409, page=page)
+
+
+def _value_words(field: str, value: str, lang: str) -> str:
+    """A status or a priority in words (在进行中, 高); other values as they are."""
+    from luodi.domain.enums import ItemStatus, Priority
+    from luodi.render.env import priority_label, status_label
+
+    if field == "status" and value in set(ItemStatus):
+        return status_label(ItemStatus(value), lang, emoji=False)
+    if field == "priority" and value in set(Priority):
+        return priority_label(Priority(value), lang)
+    return value
 
 
 @router.post("/items/{item_id}/confirm", response_model=None)
