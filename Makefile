@@ -21,7 +21,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

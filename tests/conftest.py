@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +21,10 @@ from sqlalchemy.orm import Session
 
 from luodi.db import make_engine, make_sessionmaker
 from luodi.migrate import upgrade_to_head
+
+if TYPE_CHECKING:
+    from support.cli import Cli
+    from support.smtpd import SMTPSink
 
 PG_ADMIN_URL = os.environ.get("LUODI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -156,7 +161,7 @@ def now() -> datetime:
 
 
 @pytest.fixture
-def smtp() -> Iterator[object]:
+def smtp() -> Iterator[SMTPSink]:
     from support.smtpd import SMTPSink
 
     with SMTPSink() as sink:
@@ -191,7 +196,7 @@ def cli_env(db_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def cli(cli_env: dict[str, str]) -> object:
+def cli(cli_env: dict[str, str]) -> Cli:
     from support.cli import Cli
 
     return Cli(cli_env)

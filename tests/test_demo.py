@@ -34,7 +34,7 @@ def _login(client: TestClient, name: str, summary: str) -> None:
                          ids=["wednesday", "monday", "saturday", "wednesday-after-17"])
 def test_the_demo_holds_every_state_of_case_b(tmp_path: Path, today: datetime) -> None:
     path = tmp_path / "demo.db"
-    settings = Settings(database_url=f"sqlite:///{path}", secret_key="d" * 24, clock=today)  # type: ignore[arg-type]
+    settings = Settings(database_url=f"sqlite:///{path}", secret_key="d" * 24, clock=today)
     summary = create_demo(settings, path)
     first = day_one(today.date())
     assert first.weekday() == 0 and (today.date() - first).days > 10
@@ -88,7 +88,7 @@ def test_the_demo_holds_every_state_of_case_b(tmp_path: Path, today: datetime) -
 def test_an_existing_demo_is_kept_with_its_passwords_unless_reset(tmp_path: Path) -> None:
     today = local(2027, 3, 10, 9, 0)
     path = tmp_path / "demo.db"
-    settings = Settings(database_url=f"sqlite:///{path}", secret_key="d" * 24, clock=today)  # type: ignore[arg-type]
+    settings = Settings(database_url=f"sqlite:///{path}", secret_key="d" * 24, clock=today)
     first = create_demo(settings, path)
     again = create_demo(settings, path)
     assert again.startswith(first) and "--reset" in again

@@ -29,8 +29,8 @@ def test_every_setting_is_read_by_the_code() -> None:
 def test_a_placeholder_secret_is_refused_unless_in_dev_mode(tmp_path: Path, cli_env: dict[str, str]) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     with pytest.raises(ValidationError, match="LUODI_SECRET_KEY is the placeholder 'change-me'"):
-        Settings(database_url=url, secret_key="change-me")  # type: ignore[arg-type]
-    assert Settings(database_url=url, secret_key="change-me", dev_mode=True  # type: ignore[arg-type]
+        Settings(database_url=url, secret_key="change-me")
+    assert Settings(database_url=url, secret_key="change-me", dev_mode=True
                     ).secret_key.get_secret_value() == "change-me"
     generated = Settings(database_url=url).secret_key.get_secret_value()   # unset: one is generated
     assert len(generated) > 40 and generated == Settings(database_url=url).secret_key.get_secret_value()

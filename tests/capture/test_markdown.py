@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -83,7 +84,7 @@ def meeting_of(result: ParseResult) -> ParsedMeeting:
 
 
 def q4_items() -> list[ParsedItem]:
-    common = {"start": None, "due_time": None, "acceptance": None, "priority": Priority.MEDIUM}
+    common: dict[str, Any] = {"start": None, "due_time": None, "acceptance": None, "priority": Priority.MEDIUM}
     return [
         ParsedItem(
             **common | {"priority": Priority.HIGH},

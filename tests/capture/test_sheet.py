@@ -10,11 +10,13 @@ import zipfile
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from luodi.capture.model import ReadOptions
 from luodi.capture.reader import read_draft
 from luodi.capture.sheet import MAX_ROWS
 from luodi.domain.enums import ItemStatus, Priority
+from luodi.render.spreadsheet import Cell
 
 NOW = dt.datetime(2026, 12, 3, 10, 0)
 OPTIONS = ReadOptions(now=NOW)
@@ -23,6 +25,7 @@ OPTIONS = ReadOptions(now=NOW)
 def _xlsx(rows: list[list[object]], *, title: str = "Sheet", extra_sheet: bool = False) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = title
     for row in rows:
         sheet.append(row)
@@ -59,7 +62,8 @@ CSV_CASES = [
 
 
 @pytest.mark.parametrize(("text", "encoding", "expected"), CSV_CASES)
-def test_csv_reads_with_any_common_heading_and_encoding(text: str, encoding: str, expected: list[tuple]) -> None:
+def test_csv_reads_with_any_common_heading_and_encoding(text: str, encoding: str,
+                                                        expected: list[tuple[object, ...]]) -> None:
     assert _items(text.encode(encoding)) == expected
 
 
@@ -194,7 +198,7 @@ def test_binary_is_refused() -> None:
     assert "binary" in _refusal(b"\x89PNG\r\n\x1a\n\0\0\0")
 
 
-def _openpyxl_sheet(rows: list[list[object]]) -> bytes:
+def _openpyxl_sheet(rows: list[list[Cell]]) -> bytes:
     """The reference: every cell through openpyxl's own write-only writer, as before the rows were streamed."""
     import datetime as dt
     import io

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from luodi.models import AuditEntry, Item, Meeting, Person, Project
+from support.cli import Cli
 from support.q4 import open_session
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -30,7 +31,7 @@ def test_the_corpus_is_all_here() -> None:
 
 
 @pytest.mark.parametrize(("name", "field", "line"), CASES, ids=[c[0] for c in CASES])
-def test_broken_file_is_refused_by_lint_and_import(cli, db_url: str, name: str, field: str, line: int) -> None:
+def test_broken_file_is_refused_by_lint_and_import(cli: Cli, db_url: str, name: str, field: str, line: int) -> None:
     path = CORPUS / name
     for verb in ("lint", "import"):
         result = cli("meeting", verb, str(path), "--json")
@@ -44,7 +45,7 @@ def test_broken_file_is_refused_by_lint_and_import(cli, db_url: str, name: str, 
     _nothing_written(db_url)
 
 
-def test_a_10_mb_file_is_refused_without_reading_it_all(cli, db_url: str, tmp_path: Path) -> None:
+def test_a_10_mb_file_is_refused_without_reading_it_all(cli: Cli, db_url: str, tmp_path: Path) -> None:
     big = tmp_path / "big.md"
     big.write_bytes((CORPUS.parent / "data" / "q4_zh.md").read_bytes() + b"x" * (10 * 1024 * 1024))
     result = cli("meeting", "import", str(big), "--json")
@@ -53,7 +54,7 @@ def test_a_10_mb_file_is_refused_without_reading_it_all(cli, db_url: str, tmp_pa
     _nothing_written(db_url)
 
 
-def test_a_directory_or_missing_file_is_a_usage_error(cli, tmp_path: Path) -> None:
+def test_a_directory_or_missing_file_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     for target in (tmp_path, tmp_path / "absent.md"):
         result = cli("meeting", "import", str(target))
         assert result.exit_code == 2 and result.stderr.startswith("luodi: ") and len(result.stderr.splitlines()) == 1

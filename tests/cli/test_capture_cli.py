@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from luodi.models import Item, Meeting, Person
+from support.cli import Cli
 from support.q4 import open_session
 
 DATA = Path(__file__).parents[1] / "data"
@@ -22,7 +23,7 @@ def _count(url: str, model: type) -> int:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_the_ddl_table_imports(cli, db_url: str, tmp_path: Path) -> None:
+def test_the_ddl_table_imports(cli: Cli, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "ddl.md"
     path.write_text(DDL_TABLE, encoding="utf-8")
     result = cli("meeting", "import", str(path), "--json")
@@ -34,7 +35,7 @@ def test_the_ddl_table_imports(cli, db_url: str, tmp_path: Path) -> None:
     assert _count(db_url, Item) == 2
 
 
-def test_the_numbered_list_asks_for_the_meeting_time_then_imports(cli, db_url: str, tmp_path: Path) -> None:
+def test_the_numbered_list_asks_for_the_meeting_time_then_imports(cli: Cli, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "list.txt"
     path.write_text(REFUSED_LIST, encoding="utf-8")
     env = {"LUODI_CLOCK": "2026-11-30T10:00+08:00"}
@@ -62,7 +63,7 @@ def test_the_numbered_list_asks_for_the_meeting_time_then_imports(cli, db_url: s
         assert sorted(session.scalars(select(Person.name))) == ["小李", "小王"]
 
 
-def test_owner_question_answered_or_defaulted(cli, db_url: str, tmp_path: Path) -> None:
+def test_owner_question_answered_or_defaulted(cli: Cli, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "two.md"
     path.write_bytes((DATA / "questions" / "two_owners.md").read_bytes())
     first = cli("meeting", "import", str(path), "--json")
@@ -81,7 +82,7 @@ def test_owner_question_answered_or_defaulted(cli, db_url: str, tmp_path: Path) 
     assert _count(db_url, Item) == 1
 
 
-def test_a_malformed_answer_is_a_usage_error(cli, tmp_path: Path) -> None:
+def test_a_malformed_answer_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "list.md"
     path.write_text(REFUSED_LIST, encoding="utf-8")
     for bad in ("owner=小王", "x:owner=小王", "3:owner="):

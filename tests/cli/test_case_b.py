@@ -35,14 +35,14 @@ def at(cli: Any, moment: str, *args: str) -> Any:
 
 
 def mails(smtp: Any, to: str) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(m.data, policy=email.policy.default)  # type: ignore[misc]
+    return [email.message_from_bytes(m.data, policy=email.policy.default)
             for m in smtp.messages if to in m.envelope_to]
 
 
 def body(message: email.message.EmailMessage, kind: str) -> str:
     part = message.get_body((kind,))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 def day1_list_within_the_hour(cli: Any, smtp: Any, people_csv: Path, db_url: str) -> int:

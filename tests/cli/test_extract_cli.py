@@ -15,20 +15,21 @@ import pytest
 from sqlalchemy import func, select
 
 from luodi.models import Item
+from support.cli import Cli
 from support.q4 import open_session
 
 MINUTES = Path(__file__).parents[1] / "data" / "minutes"
 
 
 @pytest.fixture
-def directory(cli, tmp_path: Path) -> None:
+def directory(cli: Cli, tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     people.write_text("name,email,phone,supervisor\n小林,lin@example.cn,,\n小王,wang@example.cn,,\n"
                       "小李,li@example.cn,,\n小张,zhang@example.cn,,\n", encoding="utf-8")
     assert cli("people", "import", str(people)).exit_code == 0
 
 
-def test_extract_prints_the_contract_json_and_writes_nothing(cli, directory: None, db_url: str) -> None:
+def test_extract_prints_the_contract_json_and_writes_nothing(cli: Cli, directory: None, db_url: str) -> None:
     result = cli("meeting", "extract", str(MINUTES / "q4_kickoff.txt"), "--json")
     assert result.exit_code == 0, result.stderr
     doc = result.json()
@@ -40,7 +41,7 @@ def test_extract_prints_the_contract_json_and_writes_nothing(cli, directory: Non
         assert session.scalar(select(func.count()).select_from(Item)) == 0
 
 
-def test_the_draft_is_reviewed_then_imported(cli, directory: None, db_url: str, tmp_path: Path) -> None:
+def test_the_draft_is_reviewed_then_imported(cli: Cli, directory: None, db_url: str, tmp_path: Path) -> None:
     draft = tmp_path / "draft.md"
     result = cli("meeting", "extract", str(MINUTES / "q4_kickoff.txt"), "-o", str(draft))
     assert result.exit_code == 0 and "4 items" in result.stdout and str(draft) in result.stdout
@@ -54,7 +55,7 @@ def test_the_draft_is_reviewed_then_imported(cli, directory: None, db_url: str, 
         assert session.scalar(select(func.count()).select_from(Item)) == 4
 
 
-def test_bad_source_and_missing_llm_settings_are_usage_errors(cli, tmp_path: Path) -> None:
+def test_bad_source_and_missing_llm_settings_are_usage_errors(cli: Cli, tmp_path: Path) -> None:
     text = tmp_path / "m.txt"
     text.write_text("小王负责方案", encoding="utf-8")
     assert cli("meeting", "extract", str(text), "--from", "email").exit_code == 2
@@ -99,7 +100,7 @@ def chat_api() -> Iterator[str]:
     server.shutdown()
 
 
-def test_the_language_model_path_is_checked_before_it_is_shown(cli, directory: None, chat_api: str) -> None:
+def test_the_language_model_path_is_checked_before_it_is_shown(cli: Cli, directory: None, chat_api: str) -> None:
     _ChatAPI.answer = {
         "decisions": [{"text": "活动定在12月20日", "source_line": 6}, {"text": "invented", "source_line": 999}],
         "items": [{"title": "提交执行方案", "owner": "小王", "due": "2026-12-04", "source_line": 11},
@@ -120,7 +121,7 @@ def test_the_language_model_path_is_checked_before_it_is_shown(cli, directory: N
     assert "小王" in request["body"]["messages"][0]["content"]
 
 
-def test_a_model_that_refuses_is_a_clear_error(cli, directory: None, chat_api: str) -> None:
+def test_a_model_that_refuses_is_a_clear_error(cli: Cli, directory: None, chat_api: str) -> None:
     cli.env.update({"LUODI_LLM_URL": chat_api, "LUODI_LLM_MODEL": "m", "LUODI_LLM_API_KEY": "wrong"})
     result = cli("meeting", "extract", str(MINUTES / "q4_kickoff.txt"), "--llm")
     assert result.exit_code == 2 and "401" in result.stderr

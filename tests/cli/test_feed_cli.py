@@ -29,7 +29,7 @@ def test_feed_url_prints_a_url_that_serves_the_feed_and_rotates(cli, people_csv:
     assert meeting.exit_code == 0 and URL.match(meeting.stdout.strip())
 
     settings = Settings(database_url=cli.env["LUODI_DATABASE_URL"], secret_key=cli.env["LUODI_SECRET_KEY"],
-                        base_url="http://testserver")  # type: ignore[arg-type]
+                        base_url="http://testserver")
     app = create_app(settings, migrate=False)
     try:
         client = TestClient(app)

@@ -15,7 +15,7 @@ from luodi.models import Item, ItemResponse
 from support.cli import Cli
 from support.q4 import local, open_session
 from support.server import running_server
-from support.smtpd import SMTPSink, free_port
+from support.smtpd import SMTPSink, free_port, text_part
 
 Q4 = Path(__file__).parents[1] / "data" / "q4_zh.md"
 SECRET = "pg-secret-0123456789abcdef"
@@ -38,11 +38,11 @@ def test_flow_on_postgres_with_links_clicked_on_a_running_server(pg_url: str, pe
     for address, mail in mails.items():
         assert str(mail["Subject"]).startswith(("【行动项】", "[Action items]"))
         assert mail.get_body(("html",)) is not None
-        found = re.findall(rf"^({re.escape(base)}/c/\S+)$", mail.get_body(("plain",)).get_content(), re.M)
+        found = re.findall(rf"^({re.escape(base)}/c/\S+)$", text_part(mail), re.M)
         if found:
             links[address] = found[0]
     assert set(links) == {"xiaowang@example.com", "xiaoli@example.com", "xiaochen@example.com"}
-    settings = Settings(database_url=pg_url, secret_key=SECRET, base_url=base)  # type: ignore[arg-type]
+    settings = Settings(database_url=pg_url, secret_key=SECRET, base_url=base)
     clock = FrozenClock(local(2026, 9, 26, 16, 30))
     with running_server(settings, clock=clock, port=port), httpx.Client() as http:
         for address in ("xiaowang@example.com", "xiaochen@example.com"):

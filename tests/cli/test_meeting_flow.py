@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from luodi.db import make_engine, make_sessionmaker
 from luodi.models import AuditEntry, Dependency, Item, Meeting, OutboxMessage, Person
+from support.cli import Cli
+from support.smtpd import SMTPSink, text_part
 
 Q4_ZH = Path(__file__).parents[1] / "data" / "q4_zh.md"
 Q4_EN = Path(__file__).parents[1] / "data" / "q4_en.md"
@@ -23,7 +25,7 @@ def _session(url: str) -> Session:
     return make_sessionmaker(make_engine(url))()
 
 
-def test_import_stores_meeting_items_and_dependencies(cli, people_csv: Path, db_url: str) -> None:
+def test_import_stores_meeting_items_and_dependencies(cli: Cli, people_csv: Path, db_url: str) -> None:
     assert cli("people", "import", str(people_csv)).exit_code == 0
     result = cli("meeting", "import", str(Q4_ZH), "--json")
     assert result.exit_code == 0, result.stderr
@@ -44,7 +46,7 @@ def test_import_stores_meeting_items_and_dependencies(cli, people_csv: Path, db_
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "item")) == 3
 
 
-def test_dry_run_and_lint_write_nothing(cli, db_url: str) -> None:
+def test_dry_run_and_lint_write_nothing(cli: Cli, db_url: str) -> None:
     dry = cli("meeting", "import", str(Q4_ZH), "--dry-run", "--json")
     assert dry.exit_code == 0, dry.stderr
     assert dry.json()["meeting_id"] is None and len(dry.json()["items"]) == 3
@@ -55,13 +57,13 @@ def test_dry_run_and_lint_write_nothing(cli, db_url: str) -> None:
         assert session.scalar(select(func.count()).select_from(Person)) == 0
 
 
-def test_english_list_imports(cli) -> None:
+def test_english_list_imports(cli: Cli) -> None:
     result = cli("meeting", "import", str(Q4_EN), "--json")
     assert result.exit_code == 0, result.stderr
     assert [i["due"] for i in result.json()["items"]] == ["2026-09-30", "2026-10-05", "2026-10-10"]
 
 
-def test_codes_continue_per_project(cli) -> None:
+def test_codes_continue_per_project(cli: Cli) -> None:
     cli("meeting", "import", str(Q4_ZH), "--project", "Q4")
     second = cli("meeting", "import", str(Q4_ZH), "--project", "Q4", "--json").json()
     assert [i["code"] for i in second["items"]] == ["T004", "T005", "T006"]
@@ -69,13 +71,13 @@ def test_codes_continue_per_project(cli) -> None:
     assert [i["code"] for i in other["items"]] == ["T001", "T002", "T003"]
 
 
-def test_missing_file_is_a_usage_error(cli) -> None:
+def test_missing_file_is_a_usage_error(cli: Cli) -> None:
     result = cli("meeting", "import", "/nonexistent/list.md")
     assert result.exit_code == 2
     assert "list.md" in result.stderr
 
 
-def test_render_text_html_markdown(cli) -> None:
+def test_render_text_html_markdown(cli: Cli) -> None:
     meeting_id = cli("meeting", "import", str(Q4_ZH), "--json").json()["meeting_id"]
     text = cli("meeting", "render", str(meeting_id), "--format", "text").stdout
     assert "┌" in text and "细化活动方案" in text and "任务2依赖任务1" in text
@@ -88,13 +90,13 @@ def test_render_text_html_markdown(cli) -> None:
     assert bad.exit_code == 2 and "--format" in bad.stderr
 
 
-def _send_env(cli, smtp) -> None:
+def _send_env(cli: Cli, smtp: SMTPSink) -> None:
     cli.env |= {"LUODI_CLOCK": "2026-09-26T16:10+08:00",
                 "LUODI_SMTP_HOST": "127.0.0.1", "LUODI_SMTP_PORT": str(smtp.port), "LUODI_SMTP_TLS": "none",
                 "LUODI_SMTP_FROM": "小林 <xiaolin@example.com>"}
 
 
-def test_send_emails_every_attendee_once(cli, smtp, people_csv: Path, db_url: str) -> None:
+def test_send_emails_every_attendee_once(cli: Cli, smtp: SMTPSink, people_csv: Path, db_url: str) -> None:
     _send_env(cli, smtp)
     cli("people", "import", str(people_csv))
     meeting_id = cli("meeting", "import", str(Q4_ZH), "--json").json()["meeting_id"]
@@ -107,14 +109,14 @@ def test_send_emails_every_attendee_once(cli, smtp, people_csv: Path, db_url: st
     by_rcpt = {m.envelope_to[0]: email.message_from_bytes(m.data, policy=email.policy.default) for m in messages}
     wang = by_rcpt["xiaowang@example.com"]
     assert str(wang["Subject"]).startswith("【行动项】")
-    plain = wang.get_body(("plain",)).get_content()
-    html = wang.get_body(("html",)).get_content()
+    plain = text_part(wang)
+    html = text_part(wang, "html")
     assert "细化活动方案" in plain and "细化活动方案" in html
     links = re.findall(r"^.*(http://testserver/c/\S+)\s*$", plain, flags=re.M)
     assert len(links) == 1
     line = next(ln for ln in plain.splitlines() if "http://testserver/c/" in ln)
     assert line.strip().endswith(links[0]) and len(line.split()) <= 2
-    lin = by_rcpt["xiaolin@example.com"].get_body(("plain",)).get_content()
+    lin = text_part(by_rcpt["xiaolin@example.com"])
     assert "http://testserver/c/" not in lin  # the coordinator owns nothing here: no link
     li = by_rcpt["xiaoli@example.com"]
     assert str(li["Subject"]).startswith("[Action items]") or str(li["Subject"]).startswith("【行动项】")
@@ -129,7 +131,7 @@ def test_send_emails_every_attendee_once(cli, smtp, people_csv: Path, db_url: st
                               .where(OutboxMessage.status == "sent")) == 8
 
 
-def test_send_with_smtp_down_keeps_the_messages(cli, people_csv: Path, db_url: str) -> None:
+def test_send_with_smtp_down_keeps_the_messages(cli: Cli, people_csv: Path, db_url: str) -> None:
     cli.env |= {"LUODI_SMTP_HOST": "127.0.0.1", "LUODI_SMTP_PORT": "9", "LUODI_SMTP_TIMEOUT": "2"}
     cli("people", "import", str(people_csv))
     meeting_id = cli("meeting", "import", str(Q4_ZH), "--json").json()["meeting_id"]
@@ -142,7 +144,7 @@ def test_send_with_smtp_down_keeps_the_messages(cli, people_csv: Path, db_url: s
 
 
 @pytest.mark.parametrize("when, expect_calls", [("2026-09-26T17:59", False), ("2026-09-26T18:00", True)])
-def test_status_shows_the_call_list_after_the_deadline(cli, smtp, people_csv: Path, when: str,
+def test_status_shows_the_call_list_after_the_deadline(cli: Cli, smtp: SMTPSink, people_csv: Path, when: str,
                                                        expect_calls: bool) -> None:
     _send_env(cli, smtp)
     cli("people", "import", str(people_csv))
@@ -166,7 +168,7 @@ def test_status_shows_the_call_list_after_the_deadline(cli, smtp, people_csv: Pa
         assert status["call_list"] == []
 
 
-def test_item_list_filters(cli) -> None:
+def test_item_list_filters(cli: Cli) -> None:
     cli("meeting", "import", str(Q4_ZH))
     rows = cli("item", "list", "--owner", "小李", "--json").json()
     assert [r["code"] for r in rows] == ["T002"]
@@ -174,7 +176,7 @@ def test_item_list_filters(cli) -> None:
     assert cli("item", "list", "--status", "bogus").exit_code == 2
 
 
-def test_people_import_rejects_bad_rows_and_writes_nothing(cli, tmp_path: Path, db_url: str) -> None:
+def test_people_import_rejects_bad_rows_and_writes_nothing(cli: Cli, tmp_path: Path, db_url: str) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("name,email,phone,supervisor\n小王,wang@example.com,1,\n小李,not-an-email,2,\n",
                    encoding="utf-8")

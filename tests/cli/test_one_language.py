@@ -100,7 +100,8 @@ def test_every_settings_error_has_its_own_words() -> None:
     for name in Settings.model_fields:
         for wrong in ("abc", "-1", "25:99"):
             try:
-                Settings(**{"database_url": "sqlite:///unused.db", "secret_key": "k" * 40, name: wrong})
+                values: dict[str, Any] = {"database_url": "sqlite:///unused.db", "secret_key": "k" * 40, name: wrong}
+                Settings(**values)
             except ValidationError as exc:
                 seen |= {str(error["type"]) for error in exc.errors()}
     assert seen and seen <= known_types(), sorted(seen - known_types())

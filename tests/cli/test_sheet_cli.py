@@ -8,9 +8,11 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
 from luodi.models import Item
@@ -31,7 +33,7 @@ def zh_cli(cli_env: dict[str, str]) -> Cli:
     return Cli({**cli_env, "LUODI_LANGUAGE": "zh"})
 
 
-def _sheet_cells(path: Path) -> list[tuple]:
+def _sheet_cells(path: Path) -> list[tuple[object, ...]]:
     workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
     return [tuple(cell.value for cell in row) for row in workbook.worksheets[0].iter_rows()]
 
@@ -89,7 +91,7 @@ def test_export_import_export_gives_the_same_content(cli_env: dict[str, str], db
             "3,\"The budget stays under 500,000 yuan\"", "", "[Next follow-up]", "Time,2026-10-15 10:00",
             "Place,\"Meeting room, 3rd floor\"", "Goal,Check that every item is done and start the campaign", ""]
 
-    def meeting(meeting_id: int) -> dict:
+    def meeting(meeting_id: int) -> dict[str, Any]:
         shown = cli("meeting", "show", str(meeting_id), "--json").json()
         return {key: shown[key] for key in ("title", "name", "starts_at", "place", "attendees", "decisions",
                                             "next_meeting")}
@@ -138,7 +140,7 @@ def test_the_xlsx_is_frozen_fitted_and_holds_no_formula(zh_cli: Cli, tmp_path: P
     assert sheet.column_dimensions["B"].width >= 2 * longest
 
 
-def test_item_export_by_project_imports_back(cli, tmp_path: Path) -> None:
+def test_item_export_by_project_imports_back(cli: Cli, tmp_path: Path) -> None:
     assert cli("meeting", "import", str(DATA / "q4_zh.md"), "--project", "Q4").exit_code == 0
     out = tmp_path / "items.csv"
     written = cli("item", "export", "--project", "Q4", "-o", str(out))
@@ -182,7 +184,7 @@ def test_an_export_of_several_projects_numbers_its_rows_uniquely_and_imports_bac
         ("1", "技术评估", ""), ("2", "Q5评估", ""), ("3", "技术评估", ""), ("4", "Q5评估", "")]  # Q4, Q5, Back
 
 
-def test_a_large_sheet_imports_all_or_nothing_with_the_row_named(cli, db_url: str, tmp_path: Path) -> None:
+def test_a_large_sheet_imports_all_or_nothing_with_the_row_named(cli: Cli, db_url: str, tmp_path: Path) -> None:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("行动项")
     sheet.append(["【行动项】大清单"])
@@ -198,7 +200,7 @@ def test_a_large_sheet_imports_all_or_nothing_with_the_row_named(cli, db_url: st
     assert _count(db_url) == 0
 
 
-def test_export_format_and_missing_meeting_are_usage_errors(cli, tmp_path: Path) -> None:
+def test_export_format_and_missing_meeting_are_usage_errors(cli: Cli, tmp_path: Path) -> None:
     bad = cli("meeting", "export", "1", "-o", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2 and "xlsx or csv" in bad.stderr
     missing = cli("meeting", "export", "99", "-o", str(tmp_path / "x.xlsx"))
@@ -214,9 +216,11 @@ def test_an_xlsx_and_a_gbk_csv_import_on_both_databases(any_db_url: str, tmp_pat
     from luodi.services.capture.meetings import import_action_list
 
     workbook = openpyxl.Workbook()
-    workbook.active.append(["时间", "2026-12-01 10:00"])
-    workbook.active.append(["行动项", "责任人", "截止日期"])
-    workbook.active.append(["方案", "小王", "12月4日"])
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["时间", "2026-12-01 10:00"])
+    sheet.append(["行动项", "责任人", "截止日期"])
+    sheet.append(["方案", "小王", "12月4日"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     gbk = "时间,2026-12-01 10:00\n行动项,责任人,截止日期\n评估,小李,12月9日\n".encode("gbk")
@@ -234,10 +238,12 @@ def test_an_xlsx_and_a_gbk_csv_import_on_both_databases(any_db_url: str, tmp_pat
 
 def _sheet(rows: int, people: str) -> bytes:
     workbook = openpyxl.Workbook()
-    workbook.active.append(["时间", "2026-12-01 10:00"])
-    workbook.active.append(["序号", "行动项", "责任人", "截止日期", "交付物", "依赖"])
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["时间", "2026-12-01 10:00"])
+    sheet.append(["序号", "行动项", "责任人", "截止日期", "交付物", "依赖"])
     for number in range(1, rows + 1):
-        workbook.active.append([number, f"任务{number}", f"{people}{number}", f"12月{4 + number % 20}日",
+        sheet.append([number, f"任务{number}", f"{people}{number}", f"12月{4 + number % 20}日",
                                 "执行方案" if number % 2 else "评估报告", str(number - 1) if number % 3 == 0 else ""])
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from luodi.models import Item, OutboxMessage, RuleFiring
+from support.cli import Cli
 from support.fakebots import WebhookReceiver
 from support.q4 import open_session
 from support.smtpd import SMTPSink
@@ -20,7 +21,7 @@ def _setup(cli, people_csv: Path) -> None:  # type: ignore[no-untyped-def]
     assert cli("meeting", "import", str(Q4), "--project", "Q4").exit_code == 0
 
 
-def test_tick_simulates_then_applies_once(cli, people_csv: Path, db_url: str) -> None:
+def test_tick_simulates_then_applies_once(cli: Cli, people_csv: Path, db_url: str) -> None:
     _setup(cli, people_csv)
     shown = cli("tick", "--at", "2026-09-30T09:30", "--json")
     assert shown.exit_code == 0, shown.stderr
@@ -39,13 +40,13 @@ def test_tick_simulates_then_applies_once(cli, people_csv: Path, db_url: str) ->
     assert again["firings"] == [] and again["status_changes"] == []
     with open_session(db_url) as session:
         assert session.scalars(select(Item.status).where(Item.code == "T002")).one() == "at_risk"
-        assert session.scalar(select(func.count()).select_from(RuleFiring)) > 0
+        assert session.scalars(select(func.count()).select_from(RuleFiring)).one() > 0
     human = cli("tick", "--at", "2026-09-30T09:30")
     assert human.exit_code == 0 and "simulation" in human.stdout
     assert cli("tick", "--at", "tomorrow").exit_code == 2
 
 
-def test_timeline_lists_the_planned_schedule(cli, people_csv: Path) -> None:
+def test_timeline_lists_the_planned_schedule(cli: Cli, people_csv: Path) -> None:
     _setup(cli, people_csv)
     rows = cli("timeline", "--meeting", "1", "--json").json()
     planned = [(r["at"][:16], r["item"], r["rule"]) for r in rows]
@@ -58,7 +59,7 @@ def test_timeline_lists_the_planned_schedule(cli, people_csv: Path) -> None:
     assert cli("timeline", "--meeting", "99").exit_code == 2
 
 
-def test_worker_once_delivers_and_outbox_commands(cli, people_csv: Path, db_url: str) -> None:
+def test_worker_once_delivers_and_outbox_commands(cli: Cli, people_csv: Path, db_url: str) -> None:
     _setup(cli, people_csv)
     with SMTPSink() as sink:
         cli.env |= {"LUODI_CLOCK": "2026-09-30T09:35+08:00", "LUODI_SMTP_PORT": str(sink.port)}
@@ -85,7 +86,7 @@ def test_worker_once_delivers_and_outbox_commands(cli, people_csv: Path, db_url:
     assert cli("outbox", "list", "--status", "pending", "--json").json()[0]["id"] == manual
 
 
-def test_channel_add_list_test(cli) -> None:
+def test_channel_add_list_test(cli: Cli) -> None:
     with WebhookReceiver(secret="hook-secret") as hook:
         added = cli("channel", "add", "ops", "--kind", "webhook", "--url", hook.url, "--secret", "hook-secret")
         assert added.exit_code == 0, added.stderr
@@ -102,7 +103,7 @@ def test_channel_add_list_test(cli) -> None:
     assert broken.exit_code == 1 and "ops" in broken.stderr
 
 
-def test_rules_overridden_for_the_organisation_and_one_project(cli, people_csv: Path, tmp_path: Path) -> None:
+def test_rules_overridden_for_the_organisation_and_one_project(cli: Cli, people_csv: Path, tmp_path: Path) -> None:
     config = tmp_path / "luodi.toml"
     config.write_text('[rules.escalate_due_end]\nat = "16:00"\n\n'
                       '[projects."Q4".rules.remind_before_3d]\nenabled = false\n', encoding="utf-8")
@@ -121,7 +122,7 @@ def test_rules_overridden_for_the_organisation_and_one_project(cli, people_csv: 
     assert bad.exit_code == 2 and "escalate_due_end" in bad.stderr
 
 
-def test_a_due_date_on_a_holiday_draws_a_lint_warning(cli, tmp_path: Path) -> None:
+def test_a_due_date_on_a_holiday_draws_a_lint_warning(cli: Cli, tmp_path: Path) -> None:
     holiday = tmp_path / "holiday.md"
     holiday.write_text(Q4.read_text(encoding="utf-8").replace("10月5日", "10月2日"), encoding="utf-8")
     result = cli("meeting", "lint", str(holiday), "--json")
@@ -133,7 +134,7 @@ def test_a_due_date_on_a_holiday_draws_a_lint_warning(cli, tmp_path: Path) -> No
                 if "working day" in w["message"]]
 
 
-def test_a_person_can_choose_the_im_app_only_and_reminders_stay_out_of_the_group(cli, tmp_path: Path,
+def test_a_person_can_choose_the_im_app_only_and_reminders_stay_out_of_the_group(cli: Cli, tmp_path: Path,
                                                                                    db_url: str) -> None:
     people = tmp_path / "p.csv"
     people.write_text("name,email,phone,supervisor,notify\n小林,lin@example.com,1,,\n小王,wang@example.com,2,,im\n"
@@ -146,7 +147,7 @@ def test_a_person_can_choose_the_im_app_only_and_reminders_stay_out_of_the_group
         cli("tick", "--at", "2026-09-30T09:35", "--apply")
     with open_session(db_url) as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind != "action_list")).all()
-        emails = sorted(r.address for r in rows if r.channel == "email")
+        emails = sorted(r.address or "" for r in rows if r.channel == "email")
         assert "wang@example.com" not in emails and "chen@example.com" in emails
         # Reminders and notices are private by default: nothing for the group (issue 10).
         assert [r for r in rows if r.channel == "team"] == []

@@ -231,7 +231,8 @@ WHEEL = os.environ.get("LUODI_DEPLOY_WHEEL")   # make deploy-check: the built wh
 def doc_blocks() -> dict[str, list[tuple[str, list[str]]]]:
     """docs/deploy.md's fenced blocks by section heading: (info string, lines)."""
     sections: dict[str, list[tuple[str, list[str]]]] = {}
-    heading, block, info = "", None, ""
+    heading, info = "", ""
+    block: list[str] | None = None
     for line in DOC.read_text(encoding="utf-8").splitlines():
         if block is not None:
             if line.startswith("```"):

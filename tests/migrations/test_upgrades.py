@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ def _enum_values() -> dict[tuple[str, str], str]:
     for table in Base.metadata.tables.values():
         for column in table.columns:
             if isinstance(column.type, StrEnumType):
-                found[(table.name, column.name)] = next(iter(column.type.enum)).value
+                enum: type[StrEnum] = column.type.enum
+                found[(table.name, column.name)] = next(iter(enum)).value
     return found
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from luodi.notify.base import Message, TransportError
 from luodi.notify.smtp import EmailConfig, EmailTransport
-from support.smtpd import SMTPSink, free_port, openssl_available
+from support.smtpd import SMTPSink, free_port, openssl_available, text_part
 
 SUBJECT = "【行动项】Q4服务活动方案跟进"
 NOW = 1_790_000_000.0  # 2026-09-21T21:33:20Z
@@ -61,8 +61,8 @@ def test_message_arrives_with_chinese_subject_both_parts_and_stable_message_id(
     assert parsed["From"].addresses[0].display_name == "小林"
     assert parsedate_to_datetime(parsed["Date"]).timestamp() == NOW
     assert parsed.get_content_type() == "multipart/alternative"
-    assert "「细化活动方案」" in parsed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "<b>10月20日</b>" in parsed.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "「细化活动方案」" in text_part(parsed)
+    assert "<b>10月20日</b>" in text_part(parsed, "html")
     assert parsed["Auto-Submitted"] == "auto-generated"
     assert b"\r\n" in got.data and max(len(line) for line in got.data.split(b"\r\n")) <= 78
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -25,7 +26,7 @@ from luodi.notify.registry import KINDS, TRANSPORTS, build_transport, config_mod
 from luodi.notify.smtp import EmailTransport
 
 NOW = 1_790_000_000.0
-VALID = {
+VALID: dict[str, dict[str, Any]] = {
     "email": {"host": "smtp.example.com", "port": 587, "tls": "starttls"},
     "feishu": {"url": "https://open.feishu.cn/open-apis/bot/v2/hook/abc", "secret": "s"},
     "dingtalk": {"url": "https://oapi.dingtalk.com/robot/send?access_token=abc", "secret": "SECs"},

@@ -20,7 +20,7 @@ def test_the_smtp_ca_file_setting_trusts_a_private_ca(tmp_path: Path) -> None:
         assert sink.ca_file is not None
 
         def transport(**extra: object):  # type: ignore[no-untyped-def]
-            settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k" * 24,  # type: ignore[arg-type]
+            settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k" * 24,
                                 smtp_port=sink.port, smtp_tls="starttls", smtp_timeout=5, **extra)  # type: ignore[arg-type]
             return build_transport("email", None, http=http, settings=settings)
 

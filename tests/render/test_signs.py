@@ -32,7 +32,7 @@ def test_the_action_list_names_every_status_in_words(make_q4: Callable[..., Acti
     view = make_q4(items=(dataclasses.replace(q4.items[0], status=status), *q4.items[1:]))
     word = status_label(status, lang, emoji=False)
     for fmt in ("text", "markdown", "html"):
-        rendered = without_emoji(render_action_list(view, lang=lang, fmt=fmt))  # type: ignore[arg-type]
+        rendered = without_emoji(render_action_list(view, lang=lang, fmt=fmt))
         assert f"□ {word}" in rendered, (fmt, word)
 
 

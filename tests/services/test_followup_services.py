@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from luodi.domain.agenda import FollowUpStatus
 from luodi.domain.enums import ItemStatus
 from luodi.domain.scoring import SubmissionKind
 from luodi.domain.workdays import Calendar
@@ -61,7 +62,7 @@ def test_a_blocker_is_first_and_its_entry_is_dropped_once_cleared(q4: tuple[Sess
     session.commit()
     assert blocker.minutes_open == 95
     assert all(r.reason != "blocker" for r in _agenda(session, (2026, 9, 28, 11, 0)).rows)
-    assert session.scalar(select(FollowUp.status).where(FollowUp.blocker_id == blocker.id)).value == "dropped"
+    assert session.scalar(select(FollowUp.status).where(FollowUp.blocker_id == blocker.id)) == FollowUpStatus.DROPPED
     with pytest.raises(Conflict):
         blockers.clear(session, blocker.id, actor=Actor.system("test"), now=local(2026, 9, 28, 12, 0))
 
@@ -69,6 +70,7 @@ def test_a_blocker_is_first_and_its_entry_is_dropped_once_cleared(q4: tuple[Sess
 def test_a_follow_up_keeps_its_first_outcome(q4: tuple[Session, int]) -> None:
     session, _ = q4
     row = _agenda(session, (2026, 9, 28, 9, 0)).rows[0]
+    assert row.id is not None
     with pytest.raises(InvalidInput):
         followups.mark_done(session, row.id, "  ", actor=Actor.system("t"), now=local(2026, 9, 28, 9, 30))
     followups.mark_done(session, row.id, "已确认", actor=Actor.system("t"), now=local(2026, 9, 28, 9, 30))

@@ -70,9 +70,10 @@ def drain(session: Session, senders: Senders, clock: FrozenClock) -> None:
 
 def replies_settings(db_url: str, sink: SMTPSink, imap: Dovecot, **extra: Any) -> Settings:
     """Email through ``sink``, replies read from ``imap`` (user luodi, password mailpass)."""
-    return Settings(**({"database_url": db_url, "secret_key": "k" * 24, "smtp_port": sink.port,
-                        "imap_host": "127.0.0.1", "imap_port": imap.port, "imap_tls": "none", "imap_user": "luodi",
-                        "imap_password": "mailpass", "imap_address": "luodi@example.com"} | extra))
+    values: dict[str, Any] = {"database_url": db_url, "secret_key": "k" * 24, "smtp_port": sink.port,
+                              "imap_host": "127.0.0.1", "imap_port": imap.port, "imap_tls": "none",
+                              "imap_user": "luodi", "imap_password": "mailpass", "imap_address": "luodi@example.com"}
+    return Settings(**(values | extra))
 
 
 def mail_the_list(session: Session, settings: Settings, clock: FrozenClock, sink: SMTPSink,

@@ -23,9 +23,9 @@ PEOPLE = """name,email,phone,supervisor,language
 """
 
 
-def local(*args: int) -> datetime:
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     """A Shanghai wall-clock moment as aware UTC."""
-    return datetime(*args, tzinfo=SHANGHAI).astimezone(UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def load_q4(url: str, *, now: datetime | None = None) -> int:

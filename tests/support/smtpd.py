@@ -46,6 +46,13 @@ class Received:
         return message_from_bytes(self.data, policy=email.policy.default)
 
 
+def text_part(message: EmailMessage, subtype: str = "plain") -> str:
+    """The text of a message's text/plain (or text/html) part; fails when the message has none."""
+    part = message.get_body((subtype,))
+    assert part is not None, f"no text/{subtype} part in {message['Subject']!r}"
+    return str(part.get_content())
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))

@@ -174,7 +174,7 @@ def world(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Itera
             shutil.copyfile(template, target)
             url = f"sqlite:///{target}"
         clock = FrozenClock(NOW)
-        settings = Settings(database_url=url, secret_key=SECRET, base_url="http://testserver",  # type: ignore[arg-type]
+        settings = Settings(database_url=url, secret_key=SECRET, base_url="http://testserver",
                             **LONG_SESSIONS)
         app = create_app(settings, clock=clock, migrate=False)
         world = World(url=url, app=app, clock=clock, **facts)

@@ -27,14 +27,14 @@ def _describing_app() -> Any:
     from luodi.config import Settings
     from luodi.web.app import create_app
 
-    settings = Settings(database_url="sqlite://", secret_key="schema-only-0123456789")  # type: ignore[arg-type]
+    settings = Settings(database_url="sqlite://", secret_key="schema-only-0123456789")
     return create_app(settings, migrate=False)
 
 
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", _describing_app())
 
 
-@schema.parametrize()
+@schema.parametrize()  # type: ignore[untyped-decorator]  # schemathesis' decorator is not typed
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])

@@ -84,7 +84,7 @@ def test_login_starts_a_server_side_session_with_safe_cookie_flags(world: World)
 
 def test_behind_an_https_proxy_every_cookie_is_secure_and_logout_clears_it_alike(world: World) -> None:
     """luodi behind a TLS-terminating proxy: plain http to uvicorn, X-Forwarded-Proto: https."""
-    settings = Settings(database_url=world.url, secret_key=SECRET, base_url="https://luodi.example")  # type: ignore[arg-type]
+    settings = Settings(database_url=world.url, secret_key=SECRET, base_url="https://luodi.example")
     proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
     with running_server(settings, clock=world.clock) as url, \
             httpx.Client(base_url=url, headers=proxy, follow_redirects=False) as client:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from starlette.routing import Mount
+from starlette.routing import Route
 
 from luodi.web.auth import SESSION_COOKIE
 from web.authz import API_ROLES, PAGE_ROLES, Case, editors_only, expect, link_token, markdown, readers, version
@@ -222,7 +222,7 @@ def routes(app: FastAPI) -> set[tuple[str, str]]:
         included = getattr(route, "original_router", None)
         if included is not None:
             stack.extend(included.routes)
-        elif not isinstance(route, Mount):
+        elif isinstance(route, Route):
             found.update((method, route.path) for method in getattr(route, "methods", ()) if method != "HEAD")
     return found
 

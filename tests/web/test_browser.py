@@ -102,7 +102,7 @@ def live(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterat
         db_url = f"sqlite:///{target}"
     _seed(db_url, with_meeting="import" not in request.node.name)
     port = _free_port()
-    settings = Settings(database_url=db_url, secret_key="browser-test-secret-0123456789",  # type: ignore[arg-type]
+    settings = Settings(database_url=db_url, secret_key="browser-test-secret-0123456789",
                         base_url=f"http://127.0.0.1:{port}")
     app = create_app(settings, migrate=False)
     app.state.sse_lifetime = 5

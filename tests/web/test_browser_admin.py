@@ -53,4 +53,4 @@ def test_an_admin_adds_a_person_creates_a_token_shown_once_and_revokes_it(page: 
     page.locator(f'[data-token="{row.id}"][data-state="revoked"]').wait_for()
     shot(page, live, "14-admin-token-revoked")
     with live.session() as session:
-        assert session.get(ApiToken, row.id).revoked_at is not None  # type: ignore[union-attr]
+        assert session.get(ApiToken, row.id).revoked_at is not None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from luodi.clock import FrozenClock
@@ -27,8 +28,16 @@ Q4_ZH = Path(__file__).parents[1] / "data" / "q4_zh.md"
 SECRET = "test-secret-key-0123456789"
 
 
+@dataclass
+class World:
+    client: TestClient
+    clock: FrozenClock
+    meeting_id: int
+    url: str
+
+
 @pytest.fixture
-def world(any_db_url: str, now: datetime) -> dict[str, object]:
+def world(any_db_url: str, now: datetime) -> World:
     from conftest import PEOPLE_CSV, SHANGHAI
 
     db_url = any_db_url
@@ -39,32 +48,32 @@ def world(any_db_url: str, now: datetime) -> dict[str, object]:
         session.commit()
     engine.dispose()
     clock = FrozenClock(now)
-    settings = Settings(database_url=db_url, secret_key=SECRET, base_url="http://testserver")  # type: ignore[arg-type]
+    settings = Settings(database_url=db_url, secret_key=SECRET, base_url="http://testserver")
     client = TestClient(create_app(settings, clock=clock, migrate=False))
-    return {"client": client, "clock": clock, "meeting_id": report.meeting_id, "url": db_url}
+    assert report.meeting_id is not None
+    return World(client=client, clock=clock, meeting_id=report.meeting_id, url=db_url)
 
 
-def _session(world: dict[str, object]) -> Session:
-    return make_sessionmaker(make_engine(str(world["url"])))()
+def _session(world: World) -> Session:
+    return make_sessionmaker(make_engine(world.url))()
 
 
-def _link(world: dict[str, object], owner: str, *, now: datetime | None = None) -> str:
+def _link(world: World, owner: str, *, now: datetime | None = None) -> str:
     with _session(world) as session:
         person = people.get_by_name(session, owner)
         ids = tuple(session.scalars(select(Item.id).where(Item.owner_id == person.id)).all())
-        clock = world["clock"]
-        token = tokens.make(SECRET, tokens.ConfirmationToken(int(world["meeting_id"]), person.id, ids),
-                            now=now or clock.now())  # type: ignore[attr-defined]
+        token = tokens.make(SECRET, tokens.ConfirmationToken(world.meeting_id, person.id, ids),
+                            now=now or world.clock.now())
     return f"/c/{token}"
 
 
-def _confirmed(world: dict[str, object], code: str) -> bool:
+def _confirmed(world: World, code: str) -> bool:
     with _session(world) as session:
         return items.by_code(session, code).confirmed_at is not None
 
 
-def test_get_shows_items_and_changes_nothing(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_get_shows_items_and_changes_nothing(world: World) -> None:
+    client = world.client
     link = _link(world, "小王")
     for _ in range(3):  # a mail scanner, a preview, the owner
         page = client.get(link)
@@ -75,8 +84,8 @@ def test_get_shows_items_and_changes_nothing(world: dict[str, object]) -> None:
         assert session.scalar(select(func.count()).select_from(ItemResponse)) == 0
 
 
-def test_post_confirm_confirms_once(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_post_confirm_confirms_once(world: World) -> None:
+    client = world.client
     link = _link(world, "小王")
     first = client.post(link, data={"answer": "confirm"}, follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"].endswith("?done=confirm")
@@ -90,8 +99,8 @@ def test_post_confirm_confirms_once(world: dict[str, object]) -> None:
     assert 'class="conf yes"' in client.get(link).text   # the labelled badge 已确认
 
 
-def test_question_is_recorded(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_question_is_recorded(world: World) -> None:
+    client = world.client
     link = _link(world, "小李")
     empty = client.post(link, data={"answer": "question", "question": "  "})
     assert empty.status_code == 400
@@ -103,8 +112,8 @@ def test_question_is_recorded(world: dict[str, object]) -> None:
     assert not _confirmed(world, "T002")
 
 
-def test_reschedule_request_then_coordinator_approves(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_reschedule_request_then_coordinator_approves(world: World) -> None:
+    client = world.client
     link = _link(world, "小李")
     bad = client.post(link, data={"answer": "reschedule", "date": "10/8", "reason": "x"})
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
@@ -123,20 +132,20 @@ def test_reschedule_request_then_coordinator_approves(world: dict[str, object]) 
         assert (audit.before, audit.after) == ("2026-10-05", "2026-10-09")
 
 
-def test_tampered_token_is_400_expired_is_410(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_tampered_token_is_400_expired_is_410(world: World) -> None:
+    client = world.client
     link = _link(world, "小王")
     tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
     assert client.get(tampered).status_code == 400
     assert client.post(tampered, data={"answer": "confirm"}).status_code == 400
-    old = _link(world, "小王", now=world["clock"].now() - timedelta(days=8))  # type: ignore[attr-defined]
+    old = _link(world, "小王", now=world.clock.now() - timedelta(days=8))
     assert client.get(old).status_code == 410
     assert client.post(old, data={"answer": "confirm"}).status_code == 410
     assert not _confirmed(world, "T001")
 
 
-def test_link_for_a_reassigned_item_is_410(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_link_for_a_reassigned_item_is_410(world: World) -> None:
+    client = world.client
     link = _link(world, "小王")
     with _session(world) as session:
         item = items.by_code(session, "T001")
@@ -146,8 +155,8 @@ def test_link_for_a_reassigned_item_is_410(world: dict[str, object]) -> None:
     assert client.post(link, data={"answer": "confirm"}).status_code == 410
 
 
-def test_api_confirm_with_the_link_token(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_api_confirm_with_the_link_token(world: World) -> None:
+    client = world.client
     token = _link(world, "小陈").removeprefix("/c/")
     with _session(world) as session:
         item_id = items.by_code(session, "T003").id
@@ -159,10 +168,10 @@ def test_api_confirm_with_the_link_token(world: dict[str, object]) -> None:
     assert _confirmed(world, "T003") and not _confirmed(world, "T001")
 
 
-def test_pages_escape_and_send_security_headers(world: dict[str, object]) -> None:
-    client: TestClient = world["client"]  # type: ignore[assignment]
+def test_pages_escape_and_send_security_headers(world: World) -> None:
+    client = world.client
     with _session(world) as session:
-        session.execute(Person.__table__.update().where(Person.name == "小王").values(name="<script>x()</script>"))
+        session.execute(update(Person).where(Person.name == "小王").values(name="<script>x()</script>"))
         session.commit()
     page = client.get(_link(world, "<script>x()</script>"))
     assert "<script>x()</script>" not in page.text and "&lt;script&gt;" in page.text
@@ -171,12 +180,12 @@ def test_pages_escape_and_send_security_headers(world: dict[str, object]) -> Non
     home = client.get("/")
     assert home.status_code == 200 and "/login?next=" in str(home.url)
     with _session(world) as session:
-        accounts.create_user(session, "小林", role="viewer", password="a long password", now=world["clock"].now())  # type: ignore[attr-defined]
+        accounts.create_user(session, "小林", role="viewer", password="a long password", now=world.clock.now())
         session.commit()
     csrf = re.search(r'name="csrf" value="([^"]+)"', home.text)
     assert csrf is not None
     client.post("/login", data={"csrf": csrf.group(1), "name": "小林", "password": "a long password"})
     meetings_page = client.get("/meetings")
     assert meetings_page.status_code == 200 and "Q4" in meetings_page.text
-    meeting = client.get(f"/meetings/{world['meeting_id']}")
+    meeting = client.get(f"/meetings/{world.meeting_id}")
     assert meeting.status_code == 200 and "细化活动方案" in meeting.text

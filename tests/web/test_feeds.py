@@ -46,9 +46,9 @@ def rfc5545_problems(raw: bytes) -> list[str]:
     for event in cal.walk("VEVENT"):
         uid = str(event.get("UID", ""))
         uids.append(uid)
-        for prop in ("UID", "DTSTAMP", "DTSTART"):
-            if prop not in event:
-                problems.append(f"{uid}: no {prop} (3.6.1: required without METHOD, DTSTART too)")
+        for name in ("UID", "DTSTAMP", "DTSTART"):
+            if name not in event:
+                problems.append(f"{uid}: no {name} (3.6.1: required without METHOD, DTSTART too)")
         stamp = event.decoded("DTSTAMP") if "DTSTAMP" in event else None
         if not isinstance(stamp, datetime) or stamp.utcoffset() != timedelta(0):
             problems.append(f"{uid}: DTSTAMP must be a UTC DATE-TIME (3.8.7.2)")

@@ -16,7 +16,7 @@ from luodi.worker.loop import heartbeat
 
 
 def _client(db_url: str, clock: FrozenClock) -> TestClient:
-    settings = Settings(database_url=db_url, secret_key="test-secret-key-0123456789")  # type: ignore[arg-type]
+    settings = Settings(database_url=db_url, secret_key="test-secret-key-0123456789")
     return TestClient(create_app(settings, clock=clock, migrate=False))
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from luodi.clock import FrozenClock
 from luodi.domain.enums import OutboxStatus
 from luodi.models import OutboxMessage, Person
 from luodi.worker.deliver import DeliveryPolicy, claim_many, deliver
@@ -34,7 +35,7 @@ def _queue_and_kill(world: World) -> int:
         now = NOW
         for _ in range(3):
             [(claimed, attempt)] = claim_many(session, worker_id="w", now=now, policy=policy, only=[row.id])
-            deliver(session, claimed, worker_id="w", send=_broken, relevant=None, clock=lambda at=now: at,
+            deliver(session, claimed, worker_id="w", send=_broken, relevant=None, clock=FrozenClock(now).now,
                     policy=policy, rng=random.Random(1), attempt=attempt)
             now += timedelta(minutes=5)
         session.refresh(row)

@@ -61,11 +61,11 @@ def test_production_refuses_the_demo_database_and_names_every_problem(tmp_path: 
 
 
 def test_development_accepts_what_production_refuses(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", secret_key="short",  # type: ignore[arg-type]
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", secret_key="short",
                         base_url="http://127.0.0.1:8000")
     assert len(settings.production_problems()) == 3 and settings.api_docs_served
     with pytest.raises(ValidationError, match="LUODI_ENV=production refuses to start"):
-        Settings(database_url=settings.database_url, secret_key="short", env="production")  # type: ignore[arg-type]
+        Settings(database_url=settings.database_url, secret_key="short", env="production")
 
 
 def _settings(db_url: str, **values: object) -> Settings:

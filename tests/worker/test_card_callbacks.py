@@ -54,7 +54,10 @@ def _responses(session) -> int:  # type: ignore[no-untyped-def]
 def test_feishu_confirm_in_place_signed_encrypted_and_replays_refused(db_url: str) -> None:
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
-    stamp = lambda: clock.now().timestamp()  # noqa: E731
+
+    def stamp() -> float:
+        return clock.now().timestamp()
+
     with FeishuPlatform(app_id="cli_q4", app_secret="app-secret", users=set(FEISHU.values()), clock=stamp) as feishu, \
             SMTPSink() as sink, open_session(db_url) as session:
         settings = app_settings(db_url, sink=sink, feishu=feishu, feishu_verification_token="vtoken",
@@ -119,8 +122,8 @@ def test_feishu_without_encrypt_key_checks_the_verification_token(db_url: str) -
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
     with FeishuPlatform(app_id="cli_q4", app_secret="s", users=set(), clock=lambda: clock.now().timestamp()) as feishu:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, feishu_app_id="cli_q4",  # type: ignore[arg-type]
-                            feishu_app_secret="s", feishu_verification_token="vtoken")  # type: ignore[arg-type]
+        settings = Settings(database_url=db_url, secret_key="k" * 24, feishu_app_id="cli_q4",
+                            feishu_app_secret="s", feishu_verification_token="vtoken")
         with running_server(settings, clock=clock) as base, httpx.Client(base_url=base) as web:
             headers, body = feishu.url_verification(verification_token="vtoken")
             assert web.post("/callbacks/feishu", content=body, headers=headers).json()["challenge"]
@@ -129,7 +132,7 @@ def test_feishu_without_encrypt_key_checks_the_verification_token(db_url: str) -
             headers, body = feishu.card_callback(open_id="ou_wang", value={"luodi": "confirm", "t": "x"},
                                                  verification_token="guess")
             assert web.post("/callbacks/feishu", content=body, headers=headers).status_code == 401
-        unset = Settings(database_url=db_url, secret_key="k" * 24)  # type: ignore[arg-type]
+        unset = Settings(database_url=db_url, secret_key="k" * 24)
         with running_server(unset, clock=clock) as base:
             assert httpx.post(f"{base}/callbacks/feishu", content=b"{}").status_code == 404  # not set up
 
@@ -137,7 +140,10 @@ def test_feishu_without_encrypt_key_checks_the_verification_token(db_url: str) -
 def test_wecom_confirm_in_place_updates_the_card_and_replays_change_nothing(db_url: str) -> None:
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
-    stamp = lambda: clock.now().timestamp()  # noqa: E731
+
+    def stamp() -> float:
+        return clock.now().timestamp()
+
     with WeComPlatform(corp_id="ww_q4", corp_secret="wsecret", agent_id=1000002, users=set(WECOM.values()),
                        clock=stamp) as wecom, SMTPSink() as sink, open_session(db_url) as session:
         settings = app_settings(db_url, sink=sink, wecom=wecom, wecom_token="cbtoken", wecom_encoding_aes_key=AES_KEY)
@@ -208,7 +214,10 @@ def test_dingtalk_card_confirms_in_place_updates_the_card_and_refuses_forged_sta
     replay of the same callback change nothing."""
     load_q4(db_url)
     clock = FrozenClock(SEND_AT)
-    stamp = lambda: clock.now().timestamp()  # noqa: E731
+
+    def stamp() -> float:
+        return clock.now().timestamp()
+
     with DingTalkPlatform(app_key="ding_q4", app_secret="dsecret", agent_id=4242, card_template_id="tpl-1.schema",
                           users=set(DINGTALK.values()), clock=stamp) as ding, \
             SMTPSink() as sink, open_session(db_url) as session:

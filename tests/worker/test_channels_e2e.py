@@ -55,14 +55,14 @@ def test_rule_messages_reach_email_and_the_group_bots_with_mentions(db_url: str)
         session.commit()
         assert {(f.item.code if f.item else "", f.rule_id) for f in result.firings} >= {
             ("T001", "remind_due_morning"), ("T002", "at_risk_before_1d"), ("T003", "remind_before_3d")}
-        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port),  # type: ignore[arg-type]
+        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port),
                           clock=clock)
         outcomes = _drain(session, senders, clock)
         senders.close()
         assert set(outcomes.values()) == {OutboxStatus.SENT}
         # Email: one message per person per moment. 小林 gets two: the caught-up "list still unsent"
         # notice (its moment was 09-26 16:30) and 09:30's at-risk notice about T002.
-        subjects = {m.envelope_to[0]: [] for m in sink.messages}
+        subjects: dict[str, list[str]] = {m.envelope_to[0]: [] for m in sink.messages}
         for m in sink.messages:
             subjects[m.envelope_to[0]].append(str(m.parsed()["Subject"]))
         assert {k: len(v) for k, v in subjects.items()} == {
@@ -90,7 +90,7 @@ def test_dingtalk_rate_limit_delays_and_never_drops(db_url: str) -> None:
                                       body_text=f"消息 {n}", body_markdown=f"消息 {n}", payload={},
                                       next_attempt_at=MORNING, created_at=MORNING))
         session.commit()
-        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24), clock=clock)  # type: ignore[arg-type]
+        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24), clock=clock)
         first = _drain(session, senders, clock)
         assert list(first.values()).count(OutboxStatus.SENT) == 20
         waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
@@ -113,7 +113,7 @@ def test_a_bad_secret_flags_the_channel_and_the_message_is_kept(db_url: str) -> 
         session.add(OutboxMessage(key="one", kind="test", channel="fs", subject="s", body_text="t", payload={
             "mentions": [{"name": wang.name, "mobile": wang.phone}]}, next_attempt_at=MORNING, created_at=MORNING))
         session.commit()
-        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24), clock=clock)  # type: ignore[arg-type]
+        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24), clock=clock)
         assert list(_drain(session, senders, clock).values()) == [OutboxStatus.DEAD]
         senders.close()
         channel = session.scalars(select(Channel).where(Channel.name == "fs")).one()

@@ -36,7 +36,7 @@ def test_a_confirmed_owner_still_gets_reminders_and_a_done_item_does_not(db_url:
         items["T003"].status = ItemStatus.DONE   # finished before the reminder went out
         session.commit()
         clock, policy = FrozenClock(MORNING), DeliveryPolicy()
-        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port),  # type: ignore[arg-type]
+        senders = Senders(Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port),
                           clock=clock)
         while (row := claim(session, worker_id="w", now=clock.now(), policy=policy)) is not None:
             deliver(session, row, worker_id="w", send=senders, relevant=still_relevant, clock=clock.now,

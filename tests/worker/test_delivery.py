@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -32,7 +33,7 @@ SEND_AT = local(2026, 9, 26, 16, 10)
 
 
 def _settings(url: str, port: int, **extra: object) -> Settings:
-    return Settings(database_url=url, secret_key="k" * 24, smtp_port=port, smtp_timeout=2,  # type: ignore[arg-type]
+    return Settings(database_url=url, secret_key="k" * 24, smtp_port=port, smtp_timeout=2,
                     **extra)  # type: ignore[arg-type]
 
 
@@ -103,7 +104,7 @@ def test_a_reminder_about_an_item_done_meanwhile_is_cancelled(db_url: str) -> No
         t001.status = ItemStatus.DONE
         session.commit()
         clock, policy = FrozenClock(local(2026, 9, 30, 9, 6)), DeliveryPolicy()
-        senders = Senders(_settings(str(session.get_bind().url), sink.port))
+        senders = Senders(_settings(str(session.get_bind().engine.url), sink.port))
         outcomes = {}
         while (row := claim(session, worker_id="w", now=clock.now(), policy=policy)) is not None:
             outcomes[row.recipient_id, row.kind] = deliver(
@@ -135,7 +136,8 @@ def _black_hole() -> tuple[socket.socket, list[socket.socket]]:
     return server, held
 
 
-def test_kill_9_after_the_claim_then_its_claims_come_back_after_three_missed_heartbeats(db_url: str, tmp_path) -> None:
+def test_kill_9_after_the_claim_then_its_claims_come_back_after_three_missed_heartbeats(
+        db_url: str, tmp_path: Path) -> None:
     load_q4(db_url)
     ids = _queue_list(db_url)
     hole, held = _black_hole()

@@ -17,6 +17,7 @@ from luodi.models import DeliveryAttempt, OutboxMessage, Person
 from luodi.worker.deliver import DeliveryPolicy, claim_many
 from luodi.worker.loop import Worker, deliver_step
 from luodi.worker.senders import Senders
+from support.cli import Cli
 from support.q4 import load_q4, local, open_session
 from support.smtpd import SMTPSink
 
@@ -53,13 +54,13 @@ def _queue(url: str, count: int) -> list[int]:
 
 
 def _settings(url: str, port: int) -> Settings:
-    return Settings(database_url=url, secret_key="k" * 24, smtp_port=port, smtp_timeout=2,  # type: ignore[arg-type]
-                    backoff_seconds=1, lease_seconds=300, max_attempts=8)  # type: ignore[arg-type]
+    return Settings(database_url=url, secret_key="k" * 24, smtp_port=port, smtp_timeout=2,
+                    backoff_seconds=1, lease_seconds=300, max_attempts=8)
 
 
 @pytest.mark.parametrize("error", [KeyError("owner_name"), Poisoned("renderer bug")], ids=["KeyError", "BaseException"])
 def test_one_poisoned_message_goes_dead_at_the_limit_while_the_others_are_delivered(
-        db_url: str, error: BaseException, cli) -> None:  # type: ignore[no-untyped-def]
+        db_url: str, error: BaseException, cli: Cli) -> None:
     load_q4(db_url)
     poisoned, *healthy = _queue(db_url, 3)   # the broken row is the oldest: it is claimed first
     clock = FrozenClock(NOW)
@@ -87,7 +88,7 @@ def test_one_poisoned_message_goes_dead_at_the_limit_while_the_others_are_delive
         assert [a.number for a in attempts] == list(range(1, 9))
         assert [a.outcome for a in attempts] == ["retry"] * 7 + ["dead"]
         assert all(a.finished_at is not None and type(error).__name__ in (a.error or "") for a in attempts)
-    listed = json.loads(cli("outbox", "list", "--status", "dead", "--json").stdout)  # type: ignore[operator]
+    listed = json.loads(cli("outbox", "list", "--status", "dead", "--json").stdout)
     assert [(m["id"], m["attempts"]) for m in listed] == [(poisoned, 8)]
     assert type(error).__name__ in listed[0]["last_error"]
 

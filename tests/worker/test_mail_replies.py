@@ -25,7 +25,7 @@ from luodi.worker.mailbox import MailboxReader
 from support.directs import mail_the_list, replies_settings
 from support.imapd import Dovecot
 from support.q4 import SHANGHAI, load_q4, local, open_session
-from support.smtpd import SMTPSink
+from support.smtpd import SMTPSink, text_part
 
 SEND_AT = local(2026, 9, 28, 10, 0)  # a Monday
 
@@ -41,8 +41,7 @@ def _reply(original: EmailMessage, *, sender: str, body: str, subject: str | Non
     reply["References"] = str(original["Message-ID"])
     for name, value in (headers or {}).items():
         reply[name] = value
-    quoted = "\n".join(f"> {line}" for line in original.get_body(preferencelist=("plain",)).get_content()
-                       .splitlines()[:5])
+    quoted = "\n".join(f"> {line}" for line in text_part(original).splitlines()[:5])
     reply.set_content(f"{body}\n\n在 2026年9月28日 10:00，luodi <luodi@example.com> 写道：\n{quoted}\n")
     return reply.as_bytes()
 

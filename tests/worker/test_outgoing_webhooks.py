@@ -36,7 +36,7 @@ from support.q4 import load_q4, open_session
 def _round(session: Any, db_url: str, clock: FrozenClock) -> int:
     """One worker round at ``clock``: fan out, then deliver everything due."""
     queued = webhook_step(session, now=clock.now())
-    senders = Senders(Settings(database_url=db_url, secret_key="k" * 24), clock=clock)  # type: ignore[arg-type]
+    senders = Senders(Settings(database_url=db_url, secret_key="k" * 24), clock=clock)
     try:
         while deliver_step(session, worker_id="w", clock=clock, senders=senders,
                            policy=DeliveryPolicy(backoff_base=timedelta(seconds=30)), rng=random.Random(1)):

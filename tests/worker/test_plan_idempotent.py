@@ -39,7 +39,7 @@ def _state(url: str, instant, times: int, scheduled: bool = False) -> tuple[obje
             sorted(session.scalars(select(RuleFiring.key))),
             sorted((o.kind, o.recipient_id, o.channel, o.next_attempt_at, o.body_text)
                    for o in session.scalars(select(OutboxMessage))),
-            sorted(session.execute(select(Item.code, Item.status, Item.version))),  # type: ignore[arg-type]
+            sorted(session.execute(select(Item.code, Item.status, Item.version))),
         )
 
 

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from luodi.clock import FrozenClock
 from luodi.config import Settings
 from luodi.db import make_engine, make_sessionmaker
+from luodi.domain import occasions
 from luodi.domain.enums import OutboxStatus
 from luodi.domain.workdays import Calendar
 from luodi.models import AuditEntry, Item, OutboxMessage, Person
+from luodi.render import messages
 from luodi.services.rules import compose, planning
 from luodi.services.rules.rule_context import RuleContext
 from luodi.services.send import lists
@@ -27,7 +29,7 @@ MORNING = local(2026, 9, 30, 9, 35)   # T001 due-day morning, T002 at risk, T003
 
 def _break_item(monkeypatch: pytest.MonkeyPatch, item_id: int) -> None:
     """The rules of one item raise, as a bug in a rule or broken data would."""
-    real = planning.due_firings
+    real = occasions.due_firings   # the function planning imported
 
     def due_firings(rules: Any, facts: Any, *args: Any, **kwargs: Any) -> Any:
         if facts.key == item_id:
@@ -75,7 +77,7 @@ def test_a_message_that_cannot_be_rendered_goes_out_as_plain_text_with_the_error
         db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     load_q4(db_url)
     ctx = RuleContext(tz=SHANGHAI, calendar=Calendar("china"))
-    real = compose.render_message
+    real = messages.render_message   # the function compose imported
 
     def render_message(view: Any, **kwargs: Any) -> Any:
         if view.recipient.name == "小王":
@@ -109,7 +111,7 @@ def test_delivery_runs_every_round_whatever_planning_did(db_url: str, monkeypatc
     monkeypatch.setattr("luodi.worker.loop.plan", broken_plan)
     clock = FrozenClock(local(2026, 9, 26, 16, 11))
     with SMTPSink() as sink:
-        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port)  # type: ignore[arg-type]
+        settings = Settings(database_url=db_url, secret_key="k" * 24, smtp_port=sink.port)
         engine = make_engine(db_url)
         worker = Worker(settings, make_sessionmaker(engine), clock)
         _, delivered = worker.run_once()

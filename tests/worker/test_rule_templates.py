@@ -50,6 +50,6 @@ def test_a_template_that_is_no_built_in_message_kind_is_refused_naming_the_rule(
     config = tmp_path / "luodi.toml"
     config.write_text('[rules.remind_before_3d]\ntemplate = "my_own_wording"\n', encoding="utf-8")
     monkeypatch.setenv("LUODI_CONFIG", str(config))
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k" * 24)  # type: ignore[arg-type]
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k" * 24)
     with pytest.raises(RuleConfigError, match=r"remind_before_3d.*template.*my_own_wording.*escalate_due_end"):
         RuleContext.from_settings(settings)

@@ -7,7 +7,7 @@ afternoon (the article's 小林 phones them), then nobody touches an item: the r
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
@@ -91,7 +91,7 @@ def test_hourly_ticks_fire_the_expected_timeline_exactly(db_url: str, scheduled:
         )
         assert got == sorted(EXPECTED)
         for when, *_ in got:  # no firing on a holiday or a weekend
-            assert chinese_calendar.is_workday(local(*map(int, when[:10].split("-")), 12).date())
+            assert chinese_calendar.is_workday(date.fromisoformat(when[:10]))
         # each (subject, rule, occasion, recipient, channel) at most once — the unique key
         keys = [f.key for f, _ in rows]
         assert len(keys) == len(set(keys))

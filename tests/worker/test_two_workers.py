@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -43,7 +44,7 @@ def _undelivered(url: str) -> int:
 
 
 @pytest.mark.slow
-def test_two_workers_deliver_each_message_exactly_once(any_db_url: str, tmp_path) -> None:
+def test_two_workers_deliver_each_message_exactly_once(any_db_url: str, tmp_path: Path) -> None:
     load_q4(any_db_url)
     _queue(any_db_url)
     with SMTPSink() as sink:
